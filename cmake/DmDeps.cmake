@@ -1,0 +1,26 @@
+# DmDeps finds every library the project links, from Debian packages (ops/deps.sh).
+find_package(PkgConfig REQUIRED)
+find_package(Threads REQUIRED)
+pkg_check_modules(YAML REQUIRED IMPORTED_TARGET yaml-0.1)
+pkg_check_modules(PCRE2 REQUIRED IMPORTED_TARGET libpcre2-8)
+pkg_check_modules(ZSTD REQUIRED IMPORTED_TARGET libzstd)
+pkg_check_modules(JANSSON REQUIRED IMPORTED_TARGET jansson)
+pkg_check_modules(CRYPTO REQUIRED IMPORTED_TARGET libcrypto)
+pkg_check_modules(MARIADB REQUIRED IMPORTED_TARGET libmariadb)
+pkg_check_modules(CMOCKA REQUIRED IMPORTED_TARGET cmocka)
+pkg_check_modules(ZLIB REQUIRED IMPORTED_TARGET zlib)
+pkg_check_modules(XXHASH REQUIRED IMPORTED_TARGET libxxhash)
+
+find_path(LMDB_INCLUDE_DIR lmdb.h REQUIRED)
+find_library(LMDB_LIBRARY lmdb REQUIRED)
+add_library(dm_lmdb INTERFACE)
+target_include_directories(dm_lmdb INTERFACE ${LMDB_INCLUDE_DIR})
+target_link_libraries(dm_lmdb INTERFACE ${LMDB_LIBRARY})
+
+find_path(NNG_INCLUDE_DIR nng/nng.h REQUIRED)
+find_library(NNG_LIBRARY nng REQUIRED)
+add_library(dm_nng INTERFACE)
+target_include_directories(dm_nng INTERFACE ${NNG_INCLUDE_DIR})
+target_link_libraries(dm_nng INTERFACE ${NNG_LIBRARY} Threads::Threads)
+
+find_path(UTHASH_INCLUDE_DIR uthash.h REQUIRED)

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# test.sh: install dependencies, build with AddressSanitizer + UBSan (clang, with the
+# libFuzzer targets), then run every test: unit, fuzz-corpus replay, integration against
+# real MariaDB servers from ops/sandbox.sh, and a short libFuzzer run of each fuzz target.
+#
+# Environment: DM_BUILD_DIR (default build/asan), DM_FUZZ_SECONDS (default 60 per target),
+# DM_TEST_FILTER (a ctest -R regex, to run a subset).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+
+./ops/deps.sh || { echo "test: dependency install failed"; exit 1; }
+
+BUILD=${DM_BUILD_DIR:-build/asan}
+mkdir -p "$BUILD"
+JOBS=$(nproc)
+cmake -S . -B "$BUILD" -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug \
+  -DDM_SANITIZE=ON -DDM_FUZZ=ON >"$BUILD.cmake.log" 2>&1 || { cat "$BUILD.cmake.log"; exit 1; }
+cmake --build "$BUILD" -j"$JOBS" 2>&1 | grep -E "error|warning|Error" ; [ "${PIPESTATUS[0]}" -eq 0 ] || { echo "test: build failed"; exit 1; }
+
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:strict_string_checks=1}
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$ROOT/tests/lsan.supp:print_suppressions=0}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+export DM_SANDBOX_DIR=${DM_SANDBOX_DIR:-$(mktemp -d /tmp/dm-test-sandbox.XXXXXX)}
+
+filter=()
+[ -n "${DM_TEST_FILTER:-}" ] && filter=(-R "$DM_TEST_FILTER")
+
+status=0
+echo "== unit tests and fuzz corpus replay"
+ctest --test-dir "$BUILD" --output-on-failure -j"$JOBS" -L unit "${filter[@]}" || status=1
+echo "== integration tests (real MariaDB servers)"
+ctest --test-dir "$BUILD" --output-on-failure -j"$JOBS" -L integration "${filter[@]}" || status=1
+
+echo "== fuzzing"
+secs=${DM_FUZZ_SECONDS:-60}
+fuzz_failed=0
+fuzz_ran=0
+if [ -z "${DM_TEST_FILTER:-}" ] && [ "$secs" -gt 0 ]; then
+  for f in "$ROOT"/tests/fuzz/fuzz_*.c; do
+    [ -e "$f" ] || continue
+    name=$(basename "$f" .c)
+    work=$(mktemp -d /tmp/dm-fuzz-$name.XXXXXX)
+    cp -r "$ROOT/tests/fuzz/corpus/$name/." "$work/" 2>/dev/null || true
+    dict=()
+    [ -f "$ROOT/tests/fuzz/$name.dict" ] && dict=(-dict="$ROOT/tests/fuzz/$name.dict")
+    if "$BUILD/tests/$name" -max_total_time="$secs" -rss_limit_mb=2048 -timeout=20 \
+         -print_final_stats=0 -artifact_prefix="$work/" "${dict[@]}" "$work" >"$work.log" 2>&1; then
+      echo "fuzz $name: ${secs}s, no finding"
+    else
+      echo "fuzz $name: FINDING (see below)"; tail -40 "$work.log"; ls "$work"/crash-* "$work"/leak-* "$work"/timeout-* 2>/dev/null
+      fuzz_failed=$((fuzz_failed + 1))
+    fi
+    fuzz_ran=$((fuzz_ran + 1))
+    rm -rf "$work" "$work.log"
+  done
+fi
+[ "$fuzz_failed" -eq 0 ] || status=1
+
+rm -rf "$DM_SANDBOX_DIR"
+echo "fuzz: $((fuzz_ran - fuzz_failed)) passed, $fuzz_failed failed"
+exit $status
