@@ -283,4 +283,31 @@ int rules_filter_event(rules_filter_result *out, const rules_filter *f, const ch
                        const char *table, rules_event_type event, const char *sql,
                        dm_err *err);
 
+// ---------------------------------------------------------------------------------------
+// All rules of one source in a task (the block/allow list, routes and filters its
+// mysql-instances entry references), compiled together. Used by dmctl rules and the
+// appliers. Immutable after creation, shareable across threads like its parts.
+
+struct config_task;
+struct config_source;
+
+typedef struct rules_set {
+    rules_balist *balist;  // never NULL (migrates everything without a block-allow-list)
+    rules_router *router;  // never NULL (keeps names without route-rules)
+    rules_filter *filter;  // never NULL (does everything without filter-rules)
+    bool case_sensitive;   // the task's case-sensitive
+} rules_set;
+
+// rules_set_create compiles the rules that task's mysql-instances entry for source_id
+// references, in the order it lists them; when source is not NULL its source-level filters
+// (source file `filters`) are appended after the task's, as DM merges them. The task and
+// source may be freed afterwards. Errors: DM_ERR_NOT_FOUND when no instance has source_id or
+// a referenced rule is not defined; the create errors of the parts (the message names the
+// rule); DM_ERR_INVALID_ARG; DM_ERR_NOMEM.
+int rules_set_create(rules_set **out, const struct config_task *task, const char *source_id,
+                     const struct config_source *source, dm_err *err);
+
+// rules_set_destroy frees s and its parts. s may be NULL.
+void rules_set_destroy(rules_set *s);
+
 #endif

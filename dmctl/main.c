@@ -16,6 +16,7 @@ static const dmctl_command commands[] = {
     {"validate", dmctl_cmd_validate, "check source and task files offline and print them normalized"},
     {"encrypt", dmctl_cmd_encrypt, "encrypt a password for a source or task file"},
     {"decrypt", dmctl_cmd_decrypt, "decrypt a password produced by `dmctl encrypt`"},
+    {"rules", dmctl_cmd_rules, "show what a task's block-allow-list, routes and filters do to a table"},
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
