@@ -234,10 +234,11 @@ static const ba_table *find_table(const ba_table *v, size_t n, const char *schem
 }
 
 int rules_balist_match(rules_decision *out, const rules_balist *b, const char *schema,
-                       const char *table)
+                       const char *table, dm_err *err)
 {
     if (out == NULL || b == NULL || schema == NULL)
-        return DM_ERR_INVALID_ARG;
+        return dm_err_set(err, DM_ERR_INVALID_ARG, DM_ERR_SCOPE_INTERNAL,
+                          "rules_balist_match: NULL argument");
     char schema_note[RULES_REASON_MAX / 2];
     const rules_pattern *hit;
 

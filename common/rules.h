@@ -98,7 +98,7 @@ void rules_balist_destroy(rules_balist *b);
 // (CREATE/DROP DATABASE): only the schema level applies. Thread-safe.
 // Errors: DM_ERR_INVALID_ARG when b, schema or out is NULL.
 int rules_balist_match(rules_decision *out, const rules_balist *b, const char *schema,
-                       const char *table);
+                       const char *table, dm_err *err);
 
 // ---------------------------------------------------------------------------------------
 // Table routing (DM "routes")

@@ -135,7 +135,7 @@ int dmctl_cmd_rules(int argc, char **argv)
     rules_filter_result fr;
     dm_err rerr;
     dm_err_clear(&rerr);
-    if (rules_balist_match(&dec, set->balist, schema, table) != 0) {
+    if (rules_balist_match(&dec, set->balist, schema, table, NULL) != 0) {
         fprintf(stderr, "dmctl rules: block-allow-list check failed\n");
         goto done;
     }

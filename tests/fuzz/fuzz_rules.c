@@ -1,6 +1,7 @@
 // fuzz_rules: selector patterns and names. Input: one flags byte, then a pattern, then
 // names, separated by '\n'. The pattern is compiled as a wildcard/regex pattern and used in
-// a block/allow list, a route and a filter rule; every name is matched against all of them.
+// a block/allow list, a route and a filter rule; every name is matched against all of them
+// and parsed as an event name.
 // Compiling may fail (bad patterns are expected); nothing may crash or leak.
 #include <stdint.h>
 #include <stdlib.h>
@@ -50,10 +51,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
          name = strtok_r(NULL, "\n", &save)) {
         if (p != NULL)
             (void)rules_pattern_match(p, name, strlen(name));
+        rules_event_type ev;
+        if (rules_event_parse(&ev, name, NULL) == 0)
+            (void)rules_event_name(ev);
         if (b != NULL) {
             rules_decision d;
-            (void)rules_balist_match(&d, b, name, name);
-            (void)rules_balist_match(&d, b, name, NULL);
+            (void)rules_balist_match(&d, b, name, name, NULL);
+            (void)rules_balist_match(&d, b, name, NULL, NULL);
         }
         if (r != NULL) {
             rules_route_result res;

@@ -24,7 +24,7 @@ static bool migrated(const rules_balist *b, const char *schema, const char *tabl
                      const char *reason_part)
 {
     rules_decision d;
-    assert_int_equal(rules_balist_match(&d, b, schema, table), 0);
+    assert_int_equal(rules_balist_match(&d, b, schema, table, NULL), 0);
     if (reason_part != NULL && strstr(d.reason, reason_part) == NULL)
         fail_msg("reason for %s.%s is \"%s\", expected it to contain \"%s\"", schema,
                  table ? table : "", d.reason, reason_part);
@@ -188,7 +188,7 @@ static void test_errors(void **state)
     assert_int_equal(rules_balist_create(&b, &d5, false, &err), RULES_ERR_REGEX);
 
     rules_decision dec;
-    assert_int_equal(rules_balist_match(&dec, NULL, "a", "b"), DM_ERR_INVALID_ARG);
+    assert_int_equal(rules_balist_match(&dec, NULL, "a", "b", NULL), DM_ERR_INVALID_ARG);
     rules_balist_destroy(NULL);
 }
 

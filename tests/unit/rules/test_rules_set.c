@@ -57,9 +57,9 @@ static void test_instance_rules(void **state)
     assert_int_equal(rules_set_create(&s, t, "s1", NULL, &err), 0);
     config_task_destroy(t); // the set keeps its own copies
     rules_decision d;
-    assert_int_equal(rules_balist_match(&d, s->balist, "SHOP_1", "x"), 0);
+    assert_int_equal(rules_balist_match(&d, s->balist, "SHOP_1", "x", NULL), 0);
     assert_true(d.migrated);
-    assert_int_equal(rules_balist_match(&d, s->balist, "other", "x"), 0);
+    assert_int_equal(rules_balist_match(&d, s->balist, "other", "x", NULL), 0);
     assert_false(d.migrated);
     rules_route_result r;
     assert_int_equal(rules_route(&r, s->router, "shop_1", "orders_7", &err), 0);
@@ -84,7 +84,7 @@ static void test_source_without_rules_and_source_filters(void **state)
     // s2 lists no rules: everything migrates under its own name, every event applies.
     assert_int_equal(rules_set_create(&s, t, "s2", NULL, &err), 0);
     rules_decision d;
-    assert_int_equal(rules_balist_match(&d, s->balist, "any", "t"), 0);
+    assert_int_equal(rules_balist_match(&d, s->balist, "any", "t", NULL), 0);
     assert_true(d.migrated);
     rules_route_result r;
     assert_int_equal(rules_route(&r, s->router, "shop_1", "orders_1", &err), 0);
