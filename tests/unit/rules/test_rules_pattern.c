@@ -130,12 +130,42 @@ static void test_binary_names(void **state)
     rules_pattern_destroy(p);
 }
 
+// Cases of DM's selector test suite (tidb-tools/tiflow table-rule-selector selector_test):
+// which patterns match which names, including DM's reading of odd classes.
+static void test_dm_selector_cases(void **state)
+{
+    (void)state;
+    const struct {
+        const char *pattern, *name;
+        bool match;
+    } cases[] = {
+        {"?bc", "dbc", true},           {"t1_ab?", "t1_abc", true},   {"t1_abc", "t1_abc", true},
+        {"a?c", "adc", true},           {"t2_ab*", "t2_abc", true},   {"ab?", "abd", true},
+        {"t3_ab*", "t3_abc", true},     {"t3_ab?", "t3_abc", true},   {"ab*", "abc", true},
+        {"t4_abc*", "t4_abc", true},    {"abc*", "abc", true},        {"abd", "abc", false},
+        {"schema*", "schema1", true},   {"t*", "t1", true},           {"test*", "test1", true},
+        {"ik[hjkl]", "ikj", true},      {"ik[!zxc]", "ikb", true},    {"ik[f-h]", "ikh", true},
+        {"ik[!a-ce-g]", "iky", true},   {"ik[!a-ce-g]", "ikb", false}, {"ik[f-h]", "ikj", false},
+        {"i[x-z][1-3]", "iz3", true},   {"i?[x-z]", "ixz", true},     {"ix*", "ixz", true},
+        {"[!]", "!", true},             {"[a-]", "-", true},          {"[a-c-f]", "-", true},
+        {"[a-c-f]", "c", true},         {"[a-c-f]", "f", true},       {"[a-c-f]", "e", false},
+        {"[a-]", "c", false},           {"[!a-c!f-g]", "d", true},    {"[!a-c!f-g]", "!", false},
+        {"*", "zxcv", true},            {"[]*", "d", false},          {"[]*", "", false},
+        {"t1", "abc", false},           {"xxx", "abc", false},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+        if (m(cases[i].pattern, CS, cases[i].name) != cases[i].match)
+            fail_msg("pattern \"%s\" on \"%s\": expected %s", cases[i].pattern, cases[i].name,
+                     cases[i].match ? "match" : "no match");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_star_and_question), cmocka_unit_test(test_classes),
         cmocka_unit_test(test_case),              cmocka_unit_test(test_regex),
         cmocka_unit_test(test_errors),            cmocka_unit_test(test_binary_names),
+        cmocka_unit_test(test_dm_selector_cases),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
