@@ -1,6 +1,7 @@
 // dmctl rules: show what the rules of a task do to one upstream table, offline.
 //
 //   dmctl rules TASK_FILE --source SOURCE_ID SCHEMA[.TABLE] [EVENT] [--sql STATEMENT]
+//               [--source-config SOURCE_FILE]
 //
 // Prints one JSON object: the block/allow decision and its reason, the routed target (or
 // {"error": ...} when two route rules match), and for an EVENT (a DM event name such as
@@ -20,13 +21,15 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "Usage: dmctl rules TASK_FILE --source SOURCE_ID SCHEMA[.TABLE] [EVENT] [--sql STATEMENT]\n"
+            "                   [--source-config SOURCE_FILE]\n"
             "\n"
             "Evaluate the block-allow-list, routes and filters that TASK_FILE gives SOURCE_ID\n"
             "on SCHEMA.TABLE (SCHEMA alone for a schema statement) and print one JSON object:\n"
             "  {\"schema\", \"table\", \"migrated\", \"reason\", \"target\": {\"schema\", \"table\"} or\n"
             "   {\"error\"}, \"event\", \"event_action\": \"do\"|\"ignore\"|null, \"filter_rule\"}\n"
             "EVENT is a DM event name (insert, update, delete, create table, truncate table, ...);\n"
-            "--sql gives the statement text checked against sql-pattern.\n");
+            "--sql gives the statement text checked against sql-pattern. --source-config adds the\n"
+            "source file's own filters after the task's, as DM does.\n");
 }
 
 // split_name splits "schema.table" at the first dot; no dot means a schema alone.
@@ -47,13 +50,15 @@ int dmctl_cmd_rules(int argc, char **argv)
 {
     static const struct option longopts[] = {{"source", required_argument, NULL, 's'},
                                              {"sql", required_argument, NULL, 'q'},
+                                             {"source-config", required_argument, NULL, 'c'},
                                              {"help", no_argument, NULL, 'h'},
                                              {NULL, 0, NULL, 0}};
-    const char *source_id = NULL, *sql = NULL;
+    const char *source_id = NULL, *sql = NULL, *source_file = NULL;
     const char *pos[3] = {NULL, NULL, NULL};
     size_t n_pos = 0;
     int c, status = DMCTL_EXIT_FAIL;
     config_task *task = NULL;
+    config_source *source = NULL;
     rules_set *set = NULL;
     char *schema = NULL, *table = NULL, *text = NULL;
     json_t *o = NULL;
@@ -73,6 +78,9 @@ int dmctl_cmd_rules(int argc, char **argv)
                 break;
             case 'q':
                 sql = optarg;
+                break;
+            case 'c':
+                source_file = optarg;
                 break;
             case 'h':
                 usage(stdout);
@@ -112,16 +120,23 @@ int dmctl_cmd_rules(int argc, char **argv)
         goto done;
     }
 
-    if (config_task_load(&task, pos[0], &diag) != 0) {
+    if (config_task_load(&task, pos[0], &diag) != 0 ||
+        (source_file != NULL && config_source_load(&source, source_file, &diag) != 0)) {
         char line[2048];
         for (size_t i = 0; i < diag.n_errors; i++)
             fprintf(stderr, "%s\n", config_diag_entry_format(line, sizeof(line), &diag.errors[i],
                                                              false));
         if (diag.n_errors == 0)
-            fprintf(stderr, "dmctl rules: cannot load %s\n", pos[0]);
+            fprintf(stderr, "dmctl rules: cannot load %s\n", task ? source_file : pos[0]);
         goto done;
     }
-    if (rules_set_create(&set, task, source_id, NULL, &err) != 0) {
+    if (source != NULL && source->source_id != NULL && strcmp(source->source_id, source_id) != 0) {
+        fprintf(stderr, "dmctl rules: %s is the source file of \"%s\", not of \"%s\"\n",
+                source_file, source->source_id, source_id);
+        status = DMCTL_EXIT_USAGE;
+        goto done;
+    }
+    if (rules_set_create(&set, task, source_id, source, &err) != 0) {
         dmctl_print_err("dmctl rules", &err);
         goto done;
     }
@@ -199,6 +214,7 @@ done:
     free(table);
     rules_set_destroy(set);
     config_task_destroy(task);
+    config_source_destroy(source);
     config_diag_fini(&diag);
     return status;
 }

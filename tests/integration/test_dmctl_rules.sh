@@ -19,6 +19,8 @@ for i, c in enumerate(cases):
         args.append(c["event"])
     if "sql" in c:
         args += ["--sql", c["sql"]]
+    if "source_config" in c:
+        args += ["--source-config", f"{data}/{c['source_config']}"]
     p = subprocess.run(args, capture_output=True, text=True)
     if p.returncode != 0:
         print(f"case {i} ({c['doc']}): exit {p.returncode}: {p.stderr.strip()}")
@@ -51,5 +53,8 @@ err=$("$DMCTL" rules "$DATA/task_route.yaml" --source mysql-99 a.b 2>&1 >/dev/nu
 assert_eq $rc 1 "unknown source"
 case "$err" in *mysql-99*) ;; *) fail "error does not name the source: $err" ;; esac
 "$DMCTL" rules "$TEST_TMP/missing.yaml" --source s a.b >/dev/null 2>&1; assert_eq $? 1 "missing file"
+"$DMCTL" rules "$DATA/task_filter.yaml" --source mysql-01 --source-config "$DATA/source_mysql-04.yaml" \
+  a.b >/dev/null 2>&1
+assert_eq $? 2 "source file of another source"
 set -e
 echo "test_dmctl_rules: OK"
