@@ -392,7 +392,7 @@ static int stream_error(binlog_client *c, dm_err *err)
         bool purged = strstr(msg, "Could not find first log file") || strstr(msg, "not in the master's binlog") ||
                       strstr(msg, "purged") || strstr(msg, "Could not find GTID") ||
                       strstr(msg, "which is not in the master's binlog");
-        snprintf(what, sizeof(what), "%s: the upstream cannot send the binlog from %s (stream at %s:%llu)",
+        snprintf(what, sizeof(what), "%s: the upstream cannot send the binlog from %.300s (stream at %.200s:%llu)",
                  purged ? "requested binlog not on the upstream (purged, or never written)"
                         : "fatal error reading the upstream's binlog",
                  c->start_desc, *c->file ? c->file : "(not started)", (unsigned long long)c->pos);
@@ -413,7 +413,7 @@ static int stream_error(binlog_client *c, dm_err *err)
             err->scope = DM_ERR_SCOPE_UPSTREAM;
         return BINLOG_CLIENT_ERR_SAME_ID;
     }
-    snprintf(what, sizeof(what), "binlog stream from %s ended at %s:%llu", mysql_get_host_info(c->conn),
+    snprintf(what, sizeof(what), "binlog stream from %.200s ended at %.200s:%llu", mysql_get_host_info(c->conn),
              c->file, (unsigned long long)c->pos);
     dm_mysql_error(err, c->conn, BINLOG_CLIENT_ERR_DISCONNECTED, what);
     // Any other error, client or server (shutdown, kill), ends this dump: the caller
