@@ -35,12 +35,8 @@
 struct binlog_client {
     MYSQL *conn;
     binlog_client_upstream up;
-    char file[BINLOG_CLIENT_FILE_MAX];
-    uint64_t pos;          // offset of the next event of the stream in file
-    bool crc32;            // the current file's events carry a CRC32
-    bool fake_crc32;       // the fake ROTATE carries one (@master_binlog_checksum)
+    binlog_client_state st;
     char start_desc[600];  // the requested start, for error messages
-    bool non_block;        // the dump was asked to end with EOF
     atomic_bool interrupted;
 };
 
@@ -286,8 +282,8 @@ static int start_dump(binlog_client *c, const binlog_client_options *o, dm_err *
     put32(buf + 6, o->replica_server_id);
     memcpy(buf + 10, file, flen);
     rc = send_command(c, COM_BINLOG_DUMP, buf, 10 + flen, false, "COM_BINLOG_DUMP failed", err);
-    snprintf(c->file, sizeof(c->file), "%s", file);
-    c->pos = pos;
+    snprintf(c->st.file, sizeof(c->st.file), "%s", file);
+    c->st.pos = pos;
 done:
     free(buf);
     return rc;
@@ -342,9 +338,9 @@ int binlog_client_open(binlog_client **out, const binlog_client_options *o, dm_e
         dm_err_workaround(err, "start from a binlog file and position");
         goto done;
     }
-    c->non_block = o->non_block;
-    c->fake_crc32 = c->up.checksum_crc32;
-    c->crc32 = c->up.checksum_crc32;
+    c->st.non_block = o->non_block;
+    c->st.fake_crc32 = c->up.checksum_crc32;
+    c->st.crc32 = c->up.checksum_crc32;
     if ((rc = set_session(c, o, err)))
         goto done;
     if ((rc = register_replica(c, o->replica_server_id, err)))
@@ -395,7 +391,7 @@ static int stream_error(binlog_client *c, dm_err *err)
         snprintf(what, sizeof(what), "%s: the upstream cannot send the binlog from %.300s (stream at %.200s:%llu)",
                  purged ? "requested binlog not on the upstream (purged, or never written)"
                         : "fatal error reading the upstream's binlog",
-                 c->start_desc, *c->file ? c->file : "(not started)", (unsigned long long)c->pos);
+                 c->start_desc, *c->st.file ? c->st.file : "(not started)", (unsigned long long)c->st.pos);
         dm_mysql_error(err, c->conn, purged ? BINLOG_CLIENT_ERR_PURGED : BINLOG_CLIENT_ERR_FATAL, what);
         if (err)
             err->scope = DM_ERR_SCOPE_UPSTREAM;
@@ -414,7 +410,7 @@ static int stream_error(binlog_client *c, dm_err *err)
         return BINLOG_CLIENT_ERR_SAME_ID;
     }
     snprintf(what, sizeof(what), "binlog stream from %.200s ended at %.200s:%llu", mysql_get_host_info(c->conn),
-             c->file, (unsigned long long)c->pos);
+             c->st.file, (unsigned long long)c->st.pos);
     dm_mysql_error(err, c->conn, BINLOG_CLIENT_ERR_DISCONNECTED, what);
     // Any other error, client or server (shutdown, kill), ends this dump: the caller
     // reconnects from its last durable position.
@@ -430,45 +426,44 @@ static bool crc_ok(const uint8_t *ev, size_t n)
     return (uint32_t)crc == le32(ev + n - 4);
 }
 
-static int protocol_error(binlog_client *c, dm_err *err, const char *fmt, const char *detail, size_t n)
+static int protocol_error(const binlog_client_state *st, dm_err *err, const char *fmt, const char *detail,
+                          size_t n)
 {
     char what[512];
     snprintf(what, sizeof(what), fmt, detail, n);
     return dm_err_set(err, BINLOG_CLIENT_ERR_PROTOCOL, DM_ERR_SCOPE_UPSTREAM, "%s at %s:%llu", what,
-                      c->file, (unsigned long long)c->pos);
+                      st->file, (unsigned long long)st->pos);
 }
 
-int binlog_client_read(binlog_client_event *out, binlog_client *c, dm_err *err)
+int binlog_client_decode(binlog_client_event *out, binlog_client_state *st, const uint8_t *p, size_t len,
+                         dm_err *err)
 {
     memset(out, 0, offsetof(binlog_client_event, file));
     out->file[0] = '\0';
     out->format_resend = false;
-    if (atomic_load(&c->interrupted))
-        return dm_err_set(err, DM_ERR_CANCELLED, DM_ERR_SCOPE_INTERNAL, "binlog stream interrupted");
-    unsigned long len = mysql_net_read_packet(c->conn);
-    if (len == packet_error || len == 0 || atomic_load(&c->interrupted))
-        return stream_error(c, err);
-    const uint8_t *p = c->conn->net.read_pos;
+    out->checksum_crc32 = false;
+    if (len == 0)
+        return protocol_error(st, err, "%sempty packet (%zu bytes)", "", len);
     if (p[0] == 0xFE && len < 9) {
-        if (!c->non_block)
+        if (!st->non_block)
             // A blocking dump only ends like this when the upstream stops it (shutdown).
             return dm_err_set(err, BINLOG_CLIENT_ERR_DISCONNECTED, DM_ERR_SCOPE_UPSTREAM,
                               "the upstream ended the binlog dump at %s:%llu (server shutdown?)",
-                              c->file, (unsigned long long)c->pos);
+                              st->file, (unsigned long long)st->pos);
         out->kind = BINLOG_CLIENT_EOF;
-        snprintf(out->file, sizeof(out->file), "%s", c->file);
-        out->pos = out->next_pos = c->pos;
+        snprintf(out->file, sizeof(out->file), "%s", st->file);
+        out->pos = out->next_pos = st->pos;
         return 0;
     }
     if (p[0] != 0x00)
-        return protocol_error(c, err, "unexpected packet marker %s0x%02zx in the binlog stream", "", (size_t)p[0]);
+        return protocol_error(st, err, "unexpected packet marker %s0x%02zx in the binlog stream", "", (size_t)p[0]);
     const uint8_t *ev = p + 1;
     size_t n = len - 1;
     if (n < EV_HEADER)
-        return protocol_error(c, err, "%sshort event packet (%zu bytes)", "", n);
+        return protocol_error(st, err, "%sshort event packet (%zu bytes)", "", n);
     uint32_t size = le32(ev + 9);
     if (size != n)
-        return protocol_error(c, err, "%sevent_size does not match the packet length %zu", "", n);
+        return protocol_error(st, err, "%sevent_size does not match the packet length %zu", "", n);
     out->data = ev;
     out->len = n;
     out->timestamp = le32(ev);
@@ -478,27 +473,27 @@ int binlog_client_read(binlog_client_event *out, binlog_client *c, dm_err *err)
     uint32_t log_pos = le32(ev + 13);
 
     if (out->type == EV_ROTATE && ((out->flags & EV_FLAG_ARTIFICIAL) || out->timestamp == 0)) {
-        size_t crc = c->fake_crc32 ? 4 : 0;
+        size_t crc = st->fake_crc32 ? 4 : 0;
         if (n < EV_HEADER + 8 + crc)
-            return protocol_error(c, err, "%sshort fake ROTATE (%zu bytes)", "", n);
+            return protocol_error(st, err, "%sshort fake ROTATE (%zu bytes)", "", n);
         if (crc && !crc_ok(ev, n))
             return dm_err_set(err, BINLOG_CLIENT_ERR_CHECKSUM, DM_ERR_SCOPE_UPSTREAM,
-                              "fake ROTATE event failed its CRC32 check after %s:%llu", c->file,
-                              (unsigned long long)c->pos);
+                              "fake ROTATE event failed its CRC32 check after %s:%llu", st->file,
+                              (unsigned long long)st->pos);
         size_t name_len = n - EV_HEADER - 8 - crc;
-        if (name_len == 0 || name_len >= sizeof(c->file))
-            return protocol_error(c, err, "%sfake ROTATE with a file name of %zu bytes", "", name_len);
-        memcpy(c->file, ev + EV_HEADER + 8, name_len);
-        c->file[name_len] = '\0';
-        c->pos = le64(ev + EV_HEADER);
+        if (name_len == 0 || name_len >= sizeof(st->file))
+            return protocol_error(st, err, "%sfake ROTATE with a file name of %zu bytes", "", name_len);
+        memcpy(st->file, ev + EV_HEADER + 8, name_len);
+        st->file[name_len] = '\0';
+        st->pos = le64(ev + EV_HEADER);
         out->kind = BINLOG_CLIENT_FAKE_ROTATE;
-        snprintf(out->file, sizeof(out->file), "%s", c->file);
-        out->pos = out->next_pos = c->pos;
-        out->checksum_crc32 = c->crc32;
+        snprintf(out->file, sizeof(out->file), "%s", st->file);
+        out->pos = out->next_pos = st->pos;
+        out->checksum_crc32 = st->crc32;
         return 0;
     }
     if (out->type == EV_HEARTBEAT || out->type == EV_HEARTBEAT_V2) {
-        size_t crc = c->fake_crc32 ? 4 : 0;
+        size_t crc = st->fake_crc32 ? 4 : 0;
         const uint8_t *body = ev + EV_HEADER;
         size_t blen = n - EV_HEADER >= crc ? n - EV_HEADER - crc : 0;
         uint64_t hpos = log_pos;
@@ -515,10 +510,10 @@ int binlog_client_read(binlog_client_event *out, binlog_client *c, dm_err *err)
             memcpy(out->file, body, blen);
             out->file[blen] = '\0';
         } else {
-            snprintf(out->file, sizeof(out->file), "%s", c->file);
+            snprintf(out->file, sizeof(out->file), "%s", st->file);
         }
-        out->pos = out->next_pos = hpos ? hpos : c->pos;
-        out->checksum_crc32 = c->crc32;
+        out->pos = out->next_pos = hpos ? hpos : st->pos;
+        out->checksum_crc32 = st->crc32;
         return 0;
     }
     out->kind = BINLOG_CLIENT_EVENT;
@@ -526,42 +521,52 @@ int binlog_client_read(binlog_client_event *out, binlog_client *c, dm_err *err)
         // The algorithm byte sits before the FDE's 4-byte checksum field (servers that know
         // checksums always write that field); it rules every later event of this file.
         if (n < EV_HEADER + 57 + 5)
-            return protocol_error(c, err, "%sshort FORMAT_DESCRIPTION event (%zu bytes)", "", n);
-        c->crc32 = ev[n - 5] == 1;
+            return protocol_error(st, err, "%sshort FORMAT_DESCRIPTION event (%zu bytes)", "", n);
+        st->crc32 = ev[n - 5] == 1;
     }
-    out->checksum_crc32 = c->crc32;
-    if (c->crc32 && !crc_ok(ev, n))
+    out->checksum_crc32 = st->crc32;
+    if (st->crc32 && !crc_ok(ev, n))
         return dm_err_set(err, BINLOG_CLIENT_ERR_CHECKSUM, DM_ERR_SCOPE_UPSTREAM,
                           "event of type %u (%zu bytes) at %s:%llu failed its CRC32 check", out->type, n,
-                          c->file, (unsigned long long)c->pos);
-    snprintf(out->file, sizeof(out->file), "%s", c->file);
+                          st->file, (unsigned long long)st->pos);
+    snprintf(out->file, sizeof(out->file), "%s", st->file);
     if (out->type == EV_FDE && log_pos == 0) {
         // Re-sent for a start past 4: it does not occupy stream bytes here.
         out->format_resend = true;
-        out->pos = out->next_pos = c->pos;
+        out->pos = out->next_pos = st->pos;
         return 0;
     }
-    uint64_t next = c->pos + n;
+    uint64_t next = st->pos + n;
     if (log_pos != 0 && (uint32_t)next != log_pos) {
         // The server skipped bytes (GTID groups before the start): follow its log_pos,
         // keeping the high bits we tracked, and never move backwards.
-        uint64_t cand = (c->pos & ~(uint64_t)UINT32_MAX) | log_pos;
-        if (cand < c->pos + n)
+        uint64_t cand = (st->pos & ~(uint64_t)UINT32_MAX) | log_pos;
+        if (cand < st->pos + n)
             cand += (uint64_t)1 << 32;
         next = cand;
     }
     out->pos = next - n;
     out->next_pos = next;
-    c->pos = next;
+    st->pos = next;
     if (out->type == EV_ROTATE) {
         // A real ROTATE ends this file; the stream continues in the named file.
-        size_t crc = c->crc32 ? 4 : 0;
-        if (n < EV_HEADER + 8 + crc + 1 || n - EV_HEADER - 8 - crc >= sizeof(c->file))
-            return protocol_error(c, err, "%sROTATE event of %zu bytes", "", n);
+        size_t crc = st->crc32 ? 4 : 0;
+        if (n < EV_HEADER + 8 + crc + 1 || n - EV_HEADER - 8 - crc >= sizeof(st->file))
+            return protocol_error(st, err, "%sROTATE event of %zu bytes", "", n);
         size_t name_len = n - EV_HEADER - 8 - crc;
-        memcpy(c->file, ev + EV_HEADER + 8, name_len);
-        c->file[name_len] = '\0';
-        c->pos = le64(ev + EV_HEADER);
+        memcpy(st->file, ev + EV_HEADER + 8, name_len);
+        st->file[name_len] = '\0';
+        st->pos = le64(ev + EV_HEADER);
     }
     return 0;
+}
+
+int binlog_client_read(binlog_client_event *out, binlog_client *c, dm_err *err)
+{
+    if (atomic_load(&c->interrupted))
+        return dm_err_set(err, DM_ERR_CANCELLED, DM_ERR_SCOPE_INTERNAL, "binlog stream interrupted");
+    unsigned long len = mysql_net_read_packet(c->conn);
+    if (len == packet_error || len == 0 || atomic_load(&c->interrupted))
+        return stream_error(c, err);
+    return binlog_client_decode(out, &c->st, c->conn->net.read_pos, len, err);
 }

@@ -106,6 +106,24 @@ typedef struct binlog_client_event {
     bool checksum_crc32; // the current file's events end in a CRC32 (from its FDE)
 } binlog_client_event;
 
+// The stream's position state, advanced by binlog_client_decode. binlog_client keeps one;
+// tests and fuzzers drive it directly.
+typedef struct binlog_client_state {
+    char file[BINLOG_CLIENT_FILE_MAX]; // current binlog file ("" until the first fake ROTATE)
+    uint64_t pos;     // offset of the next event of the stream in file
+    bool crc32;       // the current file's events end in a CRC32 (from its FDE)
+    bool fake_crc32;  // fake ROTATE and heartbeats carry one (@master_binlog_checksum)
+    bool non_block;   // the dump ends with an EOF packet at the end of the binlog
+} binlog_client_state;
+
+// binlog_client_decode classifies one stream packet (as read from the connection: the
+// 0x00 marker then the event, or an EOF packet) into *out and advances st. out->data points
+// into pkt. Errors: BINLOG_CLIENT_ERR_PROTOCOL (malformed packet or event, naming the
+// position), BINLOG_CLIENT_ERR_CHECKSUM, BINLOG_CLIENT_ERR_DISCONNECTED (EOF on a blocking
+// dump: the upstream stopped it).
+int binlog_client_decode(binlog_client_event *out, binlog_client_state *st, const uint8_t *pkt,
+                         size_t len, dm_err *err);
+
 // binlog_client_check_upstream reads the upstream's flavour, version, server_id, uuid and
 // checksum into *out, and checks log_bin=ON, binlog_format=ROW, binlog_row_image=FULL,
 // server_id != 0 and a supported version (MariaDB >= 10.0, MySQL >= 5.7). Errors:
