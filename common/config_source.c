@@ -20,7 +20,7 @@ static int from_decode(cw *w, yaml_node_t *v, void *obj, const char *path)
 static int filters_decode(cw *w, yaml_node_t *v, void *obj, const char *path)
 {
     config_source *s = obj;
-    size_t cap = 0;
+    size_t cap = s->n_filters;
     if (cw_is_null(v))
         return 0;
     if (v->type != YAML_SEQUENCE_NODE) {

@@ -165,7 +165,7 @@ static const cfield table_fields[] = {
 static void tables_decode(cw *w, yaml_node_t *v, const char *path, rules_def_table **out,
                           size_t *n_out)
 {
-    size_t cap = 0;
+    size_t cap = *n_out;
     if (cw_is_null(v))
         return;
     if (v->type != YAML_SEQUENCE_NODE) {
@@ -488,7 +488,7 @@ static int inst_meta(cw *w, yaml_node_t *v, void *obj, const char *path)
 static void refs_decode(cw *w, yaml_node_t *v, const char *path, config_rule_ref **out,
                         size_t *n_out)
 {
-    size_t cap = 0;
+    size_t cap = *n_out;
     if (cw_is_null(v))
         return;
     if (v->type != YAML_SEQUENCE_NODE) {
@@ -674,7 +674,7 @@ static int t_target_db(cw *w, yaml_node_t *v, void *obj, const char *path)
 static int t_instances(cw *w, yaml_node_t *v, void *obj, const char *path)
 {
     task_raw *r = obj;
-    size_t cap = 0;
+    size_t cap = r->n_insts;
     if (cw_is_null(v))
         return 0;
     if (v->type != YAML_SEQUENCE_NODE) {

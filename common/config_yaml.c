@@ -419,15 +419,23 @@ int cw_map_pairs(cw *w, yaml_node_t *n, const char *path, cw_pair **out, size_t 
         }
         memcpy(sorted, arr, cnt * sizeof(*sorted));
         qsort(sorted, cnt, sizeof(*sorted), pair_name_cmp);
-        for (size_t i = 1; i < cnt; i++) {
+        for (size_t i = 1, ns = cnt; i < ns; i++) {
             if (strcmp(sorted[i].name, sorted[i - 1].name) == 0) {
                 char key[512];
                 config_pos first = cw_pos(sorted[i - 1].key);
                 snprintf(key, sizeof(key), "%s%s%s", path, path[0] ? "." : "", sorted[i].name);
                 cw_error(w, CONFIG_ERR_DUP_KEY, sorted[i].key, key,
                          "key repeated in one mapping (first at line %d)", first.line);
+                // Only the first occurrence is decoded: decoders then see each key once.
+                for (size_t j = 0; j < cnt; j++)
+                    if (arr[j].key == sorted[i].key) {
+                        memmove(&arr[j], &arr[j + 1], (cnt - j - 1) * sizeof(*arr));
+                        cnt--;
+                        break;
+                    }
             }
         }
+        explicit_n = cnt;
         free(sorted);
     }
     for (size_t i = 0; i < n_merges; i++) {
