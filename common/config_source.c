@@ -35,7 +35,7 @@ static int filters_decode(cw *w, yaml_node_t *v, void *obj, const char *path)
         rules_def_filter *na;
         if (e == NULL || !cw_spend(w, e, 2))
             break;
-        snprintf(ipath, sizeof(ipath), "%s[%zu]", path, s->n_filters);
+        cw_keypath(ipath, sizeof(ipath), "%s[%zu]", path, s->n_filters);
         na = cw_grow(w, s->filters, &cap, s->n_filters + 1, sizeof(*na));
         if (na == NULL)
             return -1;

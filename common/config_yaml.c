@@ -288,6 +288,14 @@ const char *cw_kind_name(const yaml_node_t *n)
     }
 }
 
+void cw_keypath(char *out, size_t size, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(out, size, fmt, ap);
+    va_end(ap);
+}
+
 char *cw_strdup(cw *w, const char *s)
 {
     char *d = strdup(s ? s : "");
@@ -423,7 +431,7 @@ int cw_map_pairs(cw *w, yaml_node_t *n, const char *path, cw_pair **out, size_t 
             if (strcmp(sorted[i].name, sorted[i - 1].name) == 0) {
                 char key[512];
                 config_pos first = cw_pos(sorted[i - 1].key);
-                snprintf(key, sizeof(key), "%s%s%s", path, path[0] ? "." : "", sorted[i].name);
+                cw_keypath(key, sizeof(key), "%s%s%s", path, path[0] ? "." : "", sorted[i].name);
                 cw_error(w, CONFIG_ERR_DUP_KEY, sorted[i].key, key,
                          "key repeated in one mapping (first at line %d)", first.line);
                 // Only the first occurrence is decoded: decoders then see each key once.
@@ -664,7 +672,7 @@ int cw_strv(cw *w, yaml_node_t *n, const char *path, char ***dst, size_t *n_dst)
             rc = -1;
             break;
         }
-        snprintf(ipath, sizeof(ipath), "%s[%zu]", path, (size_t)(it - n->data.sequence.items.start));
+        cw_keypath(ipath, sizeof(ipath), "%s[%zu]", path, (size_t)(it - n->data.sequence.items.start));
         if (cw_is_null(e)) {
             s = cw_strdup(w, "");
         } else if (cw_str(w, e, ipath, &s) != 0) {
@@ -829,7 +837,7 @@ int cw_secret(cw *w, yaml_node_t *n, const char *path, char **dst, bool *encrypt
             w->key_state = 1;
         } else {
             w->key_state = -1;
-            snprintf(w->key_error, sizeof(w->key_error), "%s", err.message);
+            cw_keypath(w->key_error, sizeof(w->key_error), "%s", err.message);
         }
     }
     if (w->key_state == 1 &&
@@ -942,7 +950,7 @@ int cw_decode_map(cw *w, yaml_node_t *n, const char *path, const cfield *f, size
     for (size_t i = 0; i < np; i++) {
         char kpath[512];
         size_t j;
-        snprintf(kpath, sizeof(kpath), "%s%s%s", path, path[0] ? "." : "", pairs[i].name);
+        cw_keypath(kpath, sizeof(kpath), "%s%s%s", path, path[0] ? "." : "", pairs[i].name);
         for (j = 0; j < nf; j++)
             if (strcmp(f[j].key, pairs[i].name) == 0)
                 break;
