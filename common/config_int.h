@@ -110,6 +110,7 @@ typedef enum {
     CF_STRV,   // char ** at off, size_t count at off2
     CF_DUR,    // int64_t milliseconds at off
     CF_SECRET, // char * at off, bool "was encrypted" at off2
+    CF_URL,    // char * at off: a path or URL whose credential parameters are masked in JSON
     CF_SUB,    // decoded by sub(); not copied, freed or printed generically
     CF_ANY,    // any node accepted, nothing stored
 } cf_kind;

@@ -33,9 +33,9 @@ static const cfield mydumper_fields[] = {
 
 static const cfield loader_fields[] = {
     {"pool-size", CF_INT, CS_OK, offsetof(config_loader, pool_size), 0, NULL, NULL},
-    {"dir", CF_STR, CS_IGNORED, offsetof(config_loader, dir), 0, NULL,
+    {"dir", CF_URL, CS_IGNORED, offsetof(config_loader, dir), 0, NULL,
      "dumped data is streamed into the downstream, not written to a directory"},
-    {"sorting-dir-physical", CF_STR, CS_UNSUPPORTED,
+    {"sorting-dir-physical", CF_URL, CS_UNSUPPORTED,
      offsetof(config_loader, sorting_dir_physical), 0, NULL, "physical import (TiDB Lightning)"},
     {"import-mode", CF_STR, CS_OK, offsetof(config_loader, import_mode), 0, NULL, NULL},
     {"on-duplicate", CF_STR, CS_DEPRECATED, offsetof(config_loader, on_duplicate), 0, NULL,

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "config_int.h"
 #include "dm_buf.h"
@@ -897,6 +898,7 @@ static void decode_field(cw *w, const cfield *f, yaml_node_t *v, void *obj, cons
     int64_t t;
     switch (f->kind) {
     case CF_STR:
+    case CF_URL:
         cw_str(w, v, path, AT(obj, f->off, char *));
         break;
     case CF_INT:
@@ -982,6 +984,7 @@ void cf_fini(const cfield *f, size_t nf, void *obj)
     for (size_t i = 0; i < nf; i++) {
         switch (f[i].kind) {
         case CF_STR:
+        case CF_URL:
             free(*AT(obj, f[i].off, char *));
             *AT(obj, f[i].off, char *) = NULL;
             break;
@@ -1009,6 +1012,7 @@ int cf_copy(const cfield *f, size_t nf, void *dst, const void *src)
     for (size_t i = 0; i < nf; i++) {
         switch (f[i].kind) {
         case CF_STR:
+        case CF_URL:
         case CF_SECRET: {
             const char *s = *CAT(src, f[i].off, char *);
             *AT(dst, f[i].off, char *) = s ? strdup(s) : NULL;
@@ -1060,6 +1064,49 @@ int cf_copy(const cfield *f, size_t nf, void *dst, const void *src)
     return 0;
 }
 
+// masked_url_json returns s with the values of credential-looking query parameters
+// (names containing key, secret, password or token, as in S3 URLs) replaced by "******".
+static json_t *masked_url_json(const char *s)
+{
+    static const char *const words[] = {"key", "secret", "password", "token"};
+    const char *q, *p;
+    dm_buf b;
+    json_t *v;
+    if (s == NULL)
+        return json_string("");
+    q = strchr(s, '?');
+    if (q == NULL)
+        return json_string(s);
+    dm_buf_init(&b);
+    dm_buf_append(&b, s, (size_t)(q - s) + 1);
+    for (p = q + 1; *p;) {
+        size_t plen = strcspn(p, "&");
+        const char *eq = memchr(p, '=', plen);
+        bool secret = false;
+        if (eq != NULL) {
+            for (size_t i = 0; i < sizeof(words) / sizeof(words[0]) && !secret; i++) {
+                size_t wl = strlen(words[i]);
+                for (const char *k = p; k + wl <= eq && !secret; k++)
+                    secret = strncasecmp(k, words[i], wl) == 0;
+            }
+        }
+        if (secret) {
+            dm_buf_append(&b, p, (size_t)(eq - p) + 1);
+            dm_buf_puts(&b, "******");
+        } else {
+            dm_buf_append(&b, p, plen);
+        }
+        p += plen;
+        if (*p == '&') {
+            dm_buf_putc(&b, '&');
+            p++;
+        }
+    }
+    v = json_string(b.data ? b.data : "");
+    dm_buf_fini(&b);
+    return v;
+}
+
 json_t *config_strv_json(char *const *v, size_t n)
 {
     json_t *a = json_array();
@@ -1088,6 +1135,9 @@ int cf_to_json(const cfield *f, size_t nf, const void *obj, json_t *o)
             v = json_string(s && s[0] ? "******" : "");
             break;
         }
+        case CF_URL:
+            v = masked_url_json(*CAT(obj, f[i].off, char *));
+            break;
         case CF_INT:
             v = json_integer(*CAT(obj, f[i].off, int));
             break;
