@@ -325,7 +325,7 @@ done:
 }
 
 int config_source_load_opts(config_source **out, const char *path, const config_load_opts *opts,
-                          config_diag *diag)
+                            config_diag *diag)
 {
     char *text = NULL;
     size_t len = 0;

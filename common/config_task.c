@@ -650,7 +650,6 @@ static void inst_raw_fini(inst_raw *r)
 
 typedef struct task_raw {
     config_task t;
-    cw *w;
     char *task_mode;
     char *shard_mode;
     rules_def_balist *bwlists; // black-white-list, used when block-allow-list is empty
@@ -659,7 +658,6 @@ typedef struct task_raw {
     inst_raw *insts;
     size_t n_insts;
     bool has_target_db;
-    int experimental_dummy;
 } task_raw;
 
 static int t_target_db(cw *w, yaml_node_t *v, void *obj, const char *path)
@@ -1682,7 +1680,6 @@ int config_task_from_string(config_task **out, const char *text, size_t len, con
         rc = DM_ERR_NOMEM;
         goto done;
     }
-    r->w = &w;
     r->t.meta_schema = cw_strdup(&w, "dm_meta");
     r->t.heartbeat_update_interval = 1;
     r->t.heartbeat_report_interval = 10;

@@ -361,7 +361,7 @@ static int add_pair(cw *w, cw_pair **arr, size_t *n, size_t *cap, yaml_node_t *k
 
 // merge_into appends the pairs of mapping m (a `<<` value) whose keys are not yet present.
 static int merge_into(cw *w, yaml_node_t *m, const char *path, cw_pair **arr, size_t *n,
-                      size_t *cap, size_t explicit_n)
+                      size_t *cap)
 {
     if (m->type != YAML_MAPPING_NODE) {
         cw_error(w, CONFIG_ERR_TYPE, m, path, "merge key `<<` needs a mapping, got %s",
@@ -375,7 +375,6 @@ static int merge_into(cw *w, yaml_node_t *m, const char *path, cw_pair **arr, si
             continue;
         if (pairs_have(*arr, *n, (const char *)k->data.scalar.value))
             continue;
-        (void)explicit_n;
         if (add_pair(w, arr, n, cap, k, v) != 0)
             return -1;
     }
@@ -385,7 +384,7 @@ static int merge_into(cw *w, yaml_node_t *m, const char *path, cw_pair **arr, si
 int cw_map_pairs(cw *w, yaml_node_t *n, const char *path, cw_pair **out, size_t *n_out)
 {
     cw_pair *arr = NULL, *sorted = NULL;
-    size_t cnt = 0, cap = 0, explicit_n;
+    size_t cnt = 0, cap = 0;
     yaml_node_t *merges[16];
     size_t n_merges = 0;
     *out = NULL;
@@ -418,7 +417,6 @@ int cw_map_pairs(cw *w, yaml_node_t *n, const char *path, cw_pair **out, size_t 
         if (add_pair(w, &arr, &cnt, &cap, k, v) != 0)
             goto fail;
     }
-    explicit_n = cnt;
     // Duplicate keys: yaml.v2 (DM) rejects them; sort a copy to find them in O(n log n).
     if (cnt > 1) {
         sorted = malloc(cnt * sizeof(*sorted));
@@ -444,7 +442,6 @@ int cw_map_pairs(cw *w, yaml_node_t *n, const char *path, cw_pair **out, size_t 
                     }
             }
         }
-        explicit_n = cnt;
         free(sorted);
     }
     for (size_t i = 0; i < n_merges; i++) {
@@ -454,10 +451,10 @@ int cw_map_pairs(cw *w, yaml_node_t *n, const char *path, cw_pair **out, size_t 
                  it < m->data.sequence.items.top; it++) {
                 yaml_node_t *e = yaml_document_get_node(&w->doc, *it);
                 if (e != NULL && cw_spend(w, e, 1))
-                    merge_into(w, e, path, &arr, &cnt, &cap, explicit_n);
+                    merge_into(w, e, path, &arr, &cnt, &cap);
             }
         } else {
-            merge_into(w, m, path, &arr, &cnt, &cap, explicit_n);
+            merge_into(w, m, path, &arr, &cnt, &cap);
         }
     }
     if (w->nomem)
