@@ -104,7 +104,7 @@ static int session_decode(cw *w, yaml_node_t *v, void *obj, const char *path)
         char kpath[512];
         char *val = NULL;
         config_session_var *na;
-        snprintf(kpath, sizeof(kpath), "%s.%s", path, pairs[i].name);
+        cw_keypath(kpath, sizeof(kpath), "%s.%s", path, pairs[i].name);
         if (cw_is_null(pairs[i].val))
             val = cw_strdup(w, "");
         else if (cw_str(w, pairs[i].val, kpath, &val) != 0)
@@ -261,18 +261,18 @@ int config_filter_decode(cw *w, yaml_node_t *n, rules_def_filter *r, const char 
     cw_decode_map(w, n, path, filter_fields, CF_COUNT(filter_fields), &raw, seen);
     if (raw.schema_pattern == NULL || raw.schema_pattern[0] == '\0')
         cw_error(w, CONFIG_ERR_MISSING, n, path, "schema-pattern is required");
-    snprintf(kpath, sizeof(kpath), "%s.schema-pattern", path);
+    cw_keypath(kpath, sizeof(kpath), "%s.schema-pattern", path);
     p = cf_seen(filter_fields, CF_COUNT(filter_fields), seen, "schema-pattern");
     if (p != NULL)
         config_check_pattern(w, *p, kpath, raw.schema_pattern);
-    snprintf(kpath, sizeof(kpath), "%s.table-pattern", path);
+    cw_keypath(kpath, sizeof(kpath), "%s.table-pattern", path);
     p = cf_seen(filter_fields, CF_COUNT(filter_fields), seen, "table-pattern");
     if (p != NULL)
         config_check_pattern(w, *p, kpath, raw.table_pattern);
     p = cf_seen(filter_fields, CF_COUNT(filter_fields), seen, "events");
     for (size_t i = 0; i < raw.n_events; i++) {
         const char *canon = normalize_event(raw.events[i]);
-        snprintf(kpath, sizeof(kpath), "%s.events[%zu]", path, i);
+        cw_keypath(kpath, sizeof(kpath), "%s.events[%zu]", path, i);
         if (canon == NULL) {
             cw_error_at(w, CONFIG_ERR_ENUM, *p, kpath,
                         "unknown event type \"%s\" (e.g. \"all\", \"all dml\", \"insert\", "
@@ -288,11 +288,11 @@ int config_filter_decode(cw *w, yaml_node_t *n, rules_def_filter *r, const char 
     }
     p = cf_seen(filter_fields, CF_COUNT(filter_fields), seen, "sql-pattern");
     for (size_t i = 0; i < raw.n_sql_pattern; i++) {
-        snprintf(kpath, sizeof(kpath), "%s.sql-pattern[%zu]", path, i);
+        cw_keypath(kpath, sizeof(kpath), "%s.sql-pattern[%zu]", path, i);
         config_check_regex(w, *p, kpath, raw.sql_pattern[i], NULL);
     }
     p = cf_seen(filter_fields, CF_COUNT(filter_fields), seen, "action");
-    snprintf(kpath, sizeof(kpath), "%s.action", path);
+    cw_keypath(kpath, sizeof(kpath), "%s.action", path);
     if (raw.action == NULL || raw.action[0] == '\0') {
         cw_error(w, CONFIG_ERR_MISSING, n, kpath, "action is required (Do or Ignore)");
     } else if (strcmp(raw.action, "Do") == 0) {

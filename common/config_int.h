@@ -91,6 +91,10 @@ int config_parse_duration(const char *s, int64_t *out_ms);
 // config_format_duration writes ms the way Go prints a Duration ("5m0s", "1.5s", "0s").
 void config_format_duration(char *out, size_t size, int64_t ms);
 
+// cw_keypath formats a diagnostic key path into out, truncating when it does not fit (key
+// paths are for people; a cut path is still useful).
+void cw_keypath(char *out, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 // cw_strdup / cw_nomem: allocation helpers that record out-of-memory in w.
 char *cw_strdup(cw *w, const char *s);
 void *cw_grow(cw *w, void *arr, size_t *cap, size_t need, size_t elem);
@@ -106,6 +110,7 @@ typedef enum {
     CF_STRV,   // char ** at off, size_t count at off2
     CF_DUR,    // int64_t milliseconds at off
     CF_SECRET, // char * at off, bool "was encrypted" at off2
+    CF_URL,    // char * at off: a path or URL whose credential parameters are masked in JSON
     CF_SUB,    // decoded by sub(); not copied, freed or printed generically
     CF_ANY,    // any node accepted, nothing stored
 } cf_kind;

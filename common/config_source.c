@@ -20,7 +20,7 @@ static int from_decode(cw *w, yaml_node_t *v, void *obj, const char *path)
 static int filters_decode(cw *w, yaml_node_t *v, void *obj, const char *path)
 {
     config_source *s = obj;
-    size_t cap = 0;
+    size_t cap = s->n_filters;
     if (cw_is_null(v))
         return 0;
     if (v->type != YAML_SEQUENCE_NODE) {
@@ -35,7 +35,7 @@ static int filters_decode(cw *w, yaml_node_t *v, void *obj, const char *path)
         rules_def_filter *na;
         if (e == NULL || !cw_spend(w, e, 2))
             break;
-        snprintf(ipath, sizeof(ipath), "%s[%zu]", path, s->n_filters);
+        cw_keypath(ipath, sizeof(ipath), "%s[%zu]", path, s->n_filters);
         na = cw_grow(w, s->filters, &cap, s->n_filters + 1, sizeof(*na));
         if (na == NULL)
             return -1;
@@ -325,7 +325,7 @@ done:
 }
 
 int config_source_load_opts(config_source **out, const char *path, const config_load_opts *opts,
-                          config_diag *diag)
+                            config_diag *diag)
 {
     char *text = NULL;
     size_t len = 0;

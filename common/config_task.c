@@ -33,9 +33,9 @@ static const cfield mydumper_fields[] = {
 
 static const cfield loader_fields[] = {
     {"pool-size", CF_INT, CS_OK, offsetof(config_loader, pool_size), 0, NULL, NULL},
-    {"dir", CF_STR, CS_IGNORED, offsetof(config_loader, dir), 0, NULL,
+    {"dir", CF_URL, CS_IGNORED, offsetof(config_loader, dir), 0, NULL,
      "dumped data is streamed into the downstream, not written to a directory"},
-    {"sorting-dir-physical", CF_STR, CS_UNSUPPORTED,
+    {"sorting-dir-physical", CF_URL, CS_UNSUPPORTED,
      offsetof(config_loader, sorting_dir_physical), 0, NULL, "physical import (TiDB Lightning)"},
     {"import-mode", CF_STR, CS_OK, offsetof(config_loader, import_mode), 0, NULL, NULL},
     {"on-duplicate", CF_STR, CS_DEPRECATED, offsetof(config_loader, on_duplicate), 0, NULL,
@@ -165,7 +165,7 @@ static const cfield table_fields[] = {
 static void tables_decode(cw *w, yaml_node_t *v, const char *path, rules_def_table **out,
                           size_t *n_out)
 {
-    size_t cap = 0;
+    size_t cap = *n_out;
     if (cw_is_null(v))
         return;
     if (v->type != YAML_SEQUENCE_NODE) {
@@ -182,13 +182,13 @@ static void tables_decode(cw *w, yaml_node_t *v, const char *path, rules_def_tab
         rules_def_table *na;
         if (e == NULL || !cw_spend(w, e, 3))
             return;
-        snprintf(ipath, sizeof(ipath), "%s[%zu]", path, *n_out);
+        cw_keypath(ipath, sizeof(ipath), "%s[%zu]", path, *n_out);
         cw_decode_map(w, e, ipath, table_fields, CF_COUNT(table_fields), &t, seen);
         if (t.db_name == NULL || t.db_name[0] == '\0')
             cw_error(w, CONFIG_ERR_MISSING, e, ipath, "db-name is required");
-        snprintf(kpath, sizeof(kpath), "%s.db-name", ipath);
+        cw_keypath(kpath, sizeof(kpath), "%s.db-name", ipath);
         config_check_pattern(w, seen[0].line ? seen[0] : cw_pos(e), kpath, t.db_name);
-        snprintf(kpath, sizeof(kpath), "%s.tbl-name", ipath);
+        cw_keypath(kpath, sizeof(kpath), "%s.tbl-name", ipath);
         config_check_pattern(w, seen[1].line ? seen[1] : cw_pos(e), kpath, t.tbl_name);
         na = cw_grow(w, *out, &cap, *n_out + 1, sizeof(*na));
         if (na == NULL) {
@@ -235,11 +235,11 @@ static void balist_decode(cw *w, yaml_node_t *v, void *elem, const char *path, c
     b->line = kp.line;
     cw_decode_map(w, v, path, balist_fields, CF_COUNT(balist_fields), b, seen);
     for (size_t i = 0; i < b->n_do_dbs; i++) {
-        snprintf(kpath, sizeof(kpath), "%s.do-dbs[%zu]", path, i);
+        cw_keypath(kpath, sizeof(kpath), "%s.do-dbs[%zu]", path, i);
         config_check_pattern(w, seen[0], kpath, b->do_dbs[i]);
     }
     for (size_t i = 0; i < b->n_ignore_dbs; i++) {
-        snprintf(kpath, sizeof(kpath), "%s.ignore-dbs[%zu]", path, i);
+        cw_keypath(kpath, sizeof(kpath), "%s.ignore-dbs[%zu]", path, i);
         config_check_pattern(w, seen[1], kpath, b->ignore_dbs[i]);
     }
 }
@@ -273,7 +273,7 @@ static void extract_decode(cw *w, yaml_node_t *v, const char *path, const cfield
     cw_decode_map(w, v, path, f, 2, &r, seen);
     if (r.target_column == NULL || r.target_column[0] == '\0')
         cw_error(w, CONFIG_ERR_MISSING, v, path, "target-column is required");
-    snprintf(kpath, sizeof(kpath), "%s.%s", path, f[0].key);
+    cw_keypath(kpath, sizeof(kpath), "%s.%s", path, f[0].key);
     config_check_regex(w, seen[0].line ? seen[0] : cw_pos(v), kpath, r.regex ? r.regex : "",
                        NULL);
     free(x->target_column);
@@ -321,9 +321,9 @@ static void route_decode(cw *w, yaml_node_t *v, void *elem, const char *path, co
         cw_error_at(w, CONFIG_ERR_MISSING, kp, path, "schema-pattern is required");
     if (r->target_schema == NULL || r->target_schema[0] == '\0')
         cw_error_at(w, CONFIG_ERR_MISSING, kp, path, "target-schema is required");
-    snprintf(kpath, sizeof(kpath), "%s.schema-pattern", path);
+    cw_keypath(kpath, sizeof(kpath), "%s.schema-pattern", path);
     config_check_pattern(w, seen[0], kpath, r->schema_pattern);
-    snprintf(kpath, sizeof(kpath), "%s.table-pattern", path);
+    cw_keypath(kpath, sizeof(kpath), "%s.table-pattern", path);
     config_check_pattern(w, seen[1], kpath, r->table_pattern);
 }
 
@@ -441,7 +441,7 @@ static void decode_named(cw *w, yaml_node_t *map, const char *path, size_t elem_
         elem = (char *)na + *n * elem_size;
         *(char **)(elem + name_off) = cw_strdup(w, pairs[i].name);
         (*n)++;
-        snprintf(kpath, sizeof(kpath), "%s.%s", path, pairs[i].name);
+        cw_keypath(kpath, sizeof(kpath), "%s.%s", path, pairs[i].name);
         fn(w, pairs[i].val, elem, kpath, cw_pos(pairs[i].key));
     }
     free(pairs);
@@ -488,7 +488,7 @@ static int inst_meta(cw *w, yaml_node_t *v, void *obj, const char *path)
 static void refs_decode(cw *w, yaml_node_t *v, const char *path, config_rule_ref **out,
                         size_t *n_out)
 {
-    size_t cap = 0;
+    size_t cap = *n_out;
     if (cw_is_null(v))
         return;
     if (v->type != YAML_SEQUENCE_NODE) {
@@ -504,7 +504,7 @@ static void refs_decode(cw *w, yaml_node_t *v, const char *path, config_rule_ref
         config_rule_ref *na;
         if (e == NULL || !cw_spend(w, e, 3))
             return;
-        snprintf(ipath, sizeof(ipath), "%s[%zu]", path,
+        cw_keypath(ipath, sizeof(ipath), "%s[%zu]", path,
                  (size_t)(it - v->data.sequence.items.start));
         if (cw_str(w, e, ipath, &s) != 0)
             continue;
@@ -650,7 +650,6 @@ static void inst_raw_fini(inst_raw *r)
 
 typedef struct task_raw {
     config_task t;
-    cw *w;
     char *task_mode;
     char *shard_mode;
     rules_def_balist *bwlists; // black-white-list, used when block-allow-list is empty
@@ -659,7 +658,6 @@ typedef struct task_raw {
     inst_raw *insts;
     size_t n_insts;
     bool has_target_db;
-    int experimental_dummy;
 } task_raw;
 
 static int t_target_db(cw *w, yaml_node_t *v, void *obj, const char *path)
@@ -674,7 +672,7 @@ static int t_target_db(cw *w, yaml_node_t *v, void *obj, const char *path)
 static int t_instances(cw *w, yaml_node_t *v, void *obj, const char *path)
 {
     task_raw *r = obj;
-    size_t cap = 0;
+    size_t cap = r->n_insts;
     if (cw_is_null(v))
         return 0;
     if (v->type != YAML_SEQUENCE_NODE) {
@@ -696,7 +694,7 @@ static int t_instances(cw *w, yaml_node_t *v, void *obj, const char *path)
         r->insts = na;
         ir = &na[r->n_insts++];
         ir->inst.pos = cw_pos(e);
-        snprintf(ipath, sizeof(ipath), "%s[%zu]", path, r->n_insts - 1);
+        cw_keypath(ipath, sizeof(ipath), "%s[%zu]", path, r->n_insts - 1);
         cw_decode_map(w, e, ipath, inst_fields, CF_COUNT(inst_fields), ir, seen);
         ir->inst.source_id_pos = seen[0].line ? seen[0] : ir->inst.pos;
         ir->bw_pos = seen[6];
@@ -758,7 +756,7 @@ static int t_column_mappings(cw *w, yaml_node_t *v, void *obj, const char *path)
         return -1;
     for (size_t i = 0; i < np; i++) {
         char kpath[512];
-        snprintf(kpath, sizeof(kpath), "%s.%s", path, pairs[i].name);
+        cw_keypath(kpath, sizeof(kpath), "%s.%s", path, pairs[i].name);
         column_mapping_decode(w, pairs[i].val, NULL, kpath, cw_pos(pairs[i].key));
     }
     r->n_column_mappings = np;
@@ -1051,7 +1049,7 @@ static void loader_adjust(cw *w, config_loader *l, config_pos pos, const char *p
     static const char *const dup_p[] = {"none", "manual"};
     static const char *const ops[] = {"required", "optional", "off"};
     char kpath[600];
-    snprintf(kpath, sizeof(kpath), "%s.import-mode", path);
+    cw_keypath(kpath, sizeof(kpath), "%s.import-mode", path);
     check_enum(w, pos, kpath, &l->import_mode, "logical", modes, 4, "logical, physical");
     if (l->import_mode && (strcmp(l->import_mode, "sql") == 0 ||
                            strcmp(l->import_mode, "loader") == 0)) {
@@ -1067,19 +1065,19 @@ static void loader_adjust(cw *w, config_loader *l, config_pos pos, const char *p
         free(l->on_duplicate_logical);
         l->on_duplicate_logical = cw_strdup(w, l->on_duplicate);
     }
-    snprintf(kpath, sizeof(kpath), "%s.on-duplicate-logical", path);
+    cw_keypath(kpath, sizeof(kpath), "%s.on-duplicate-logical", path);
     check_enum(w, pos, kpath, &l->on_duplicate_logical, "replace", dup_l, 3,
                "replace, error, ignore");
-    snprintf(kpath, sizeof(kpath), "%s.on-duplicate-physical", path);
+    cw_keypath(kpath, sizeof(kpath), "%s.on-duplicate-physical", path);
     check_enum(w, pos, kpath, &l->on_duplicate_physical, "none", dup_p, 2, "none, manual");
-    snprintf(kpath, sizeof(kpath), "%s.checksum-physical", path);
+    cw_keypath(kpath, sizeof(kpath), "%s.checksum-physical", path);
     check_enum(w, pos, kpath, &l->checksum_physical, "required", ops, 3, "required, optional, off");
-    snprintf(kpath, sizeof(kpath), "%s.analyze", path);
+    cw_keypath(kpath, sizeof(kpath), "%s.analyze", path);
     check_enum(w, pos, kpath, &l->analyze, "optional", ops, 3, "required, optional, off");
     if (l->pool_size == 0)
         l->pool_size = 16;
     if (l->pool_size < 0) {
-        snprintf(kpath, sizeof(kpath), "%s.pool-size", path);
+        cw_keypath(kpath, sizeof(kpath), "%s.pool-size", path);
         cw_error_at(w, CONFIG_ERR_VALUE, pos, kpath, "pool-size %d must be positive", l->pool_size);
     }
 }
@@ -1097,7 +1095,7 @@ static void syncer_adjust(cw *w, config_syncer *s, config_pos pos, const char *p
         free(s->safe_mode_duration);
         s->safe_mode_duration = cw_strdup(w, buf);
     }
-    snprintf(kpath, sizeof(kpath), "%s.safe-mode-duration", path);
+    cw_keypath(kpath, sizeof(kpath), "%s.safe-mode-duration", path);
     if (s->safe_mode_duration != NULL &&
         config_parse_duration(s->safe_mode_duration, &s->safe_mode_duration_ms) != 0)
         cw_error_at(w, CONFIG_ERR_VALUE, pos, kpath,
@@ -1116,7 +1114,7 @@ static void validator_adjust(cw *w, config_validator *v, config_pos pos, const c
 {
     static const char *const modes[] = {"none", "fast", "full"};
     char kpath[600];
-    snprintf(kpath, sizeof(kpath), "%s.mode", path);
+    cw_keypath(kpath, sizeof(kpath), "%s.mode", path);
     check_enum(w, pos, kpath, &v->mode, "none", modes, 3, "none, fast, full");
     if (v->worker_count <= 0)
         v->worker_count = 4;
@@ -1220,7 +1218,7 @@ static void online_rules_adjust(cw *w, config_pos pos, const char *key, char ***
         snprintf(adj, len + 3, "%s%s%s", anchor_start ? "" : "^", r, anchor_end ? "" : "$");
         free(r);
         (*rules)[i] = adj;
-        snprintf(kpath, sizeof(kpath), "%s[%zu]", key, i);
+        cw_keypath(kpath, sizeof(kpath), "%s[%zu]", key, i);
         config_check_regex(w, pos, kpath, adj, &caps);
         if (caps >= 0 && caps != 1)
             cw_error_at(w, CONFIG_ERR_REGEX, pos, kpath,
@@ -1247,7 +1245,7 @@ static void check_refs(cw *w, const config_rule_ref *refs, size_t n, const char 
     for (size_t i = 0; i < n; i++) {
         char kpath[600];
         int idx = find_named(arr, n_arr, elem, name_off, refs[i].name);
-        snprintf(kpath, sizeof(kpath), "%s.%s[%zu]", ipath, key, i);
+        cw_keypath(kpath, sizeof(kpath), "%s.%s[%zu]", ipath, key, i);
         if (idx < 0)
             cw_error_at(w, CONFIG_ERR_RULE_NOT_FOUND, refs[i].pos, kpath,
                         "rule \"%s\" is not defined in %s", refs[i].name, section);
@@ -1271,7 +1269,7 @@ static void report_unused(cw *w, const char *section, const void *arr, size_t n,
         char kpath[512];
         if (used[i] > 0)
             continue;
-        snprintf(kpath, sizeof(kpath), "%s.%s", section, name);
+        cw_keypath(kpath, sizeof(kpath), "%s.%s", section, name);
         cw_error_at(w, CONFIG_ERR_RULE_UNUSED, pos_of(e), kpath,
                     "\"%s\" is defined but no mysql-instance uses it (DM rejects unused %s)", name,
                     section);
@@ -1321,18 +1319,18 @@ static void resolve_instance(cw *w, task_raw *r, inst_raw *ir, size_t idx, int *
     config_instance *in = &ir->inst;
     char ipath[64], kpath[600];
     int k;
-    snprintf(ipath, sizeof(ipath), "mysql-instances[%zu]", idx);
+    cw_keypath(ipath, sizeof(ipath), "mysql-instances[%zu]", idx);
 
     if (in->source_id == NULL || in->source_id[0] == '\0') {
         cw_error_at(w, CONFIG_ERR_MISSING, in->pos, ipath, "source-id is required");
     } else if (strlen(in->source_id) > CONFIG_MAX_SOURCE_ID_LEN) {
-        snprintf(kpath, sizeof(kpath), "%s.source-id", ipath);
+        cw_keypath(kpath, sizeof(kpath), "%s.source-id", ipath);
         cw_error_at(w, CONFIG_ERR_SOURCE_ID_LEN, in->source_id_pos, kpath,
                     "source-id \"%s\" is %zu bytes, longer than %d", in->source_id,
                     strlen(in->source_id), CONFIG_MAX_SOURCE_ID_LEN);
     }
     if (in->meta != NULL) {
-        snprintf(kpath, sizeof(kpath), "%s.meta", ipath);
+        cw_keypath(kpath, sizeof(kpath), "%s.meta", ipath);
         if ((in->meta->binlog_name == NULL || in->meta->binlog_name[0] == '\0') &&
             (in->meta->binlog_gtid == NULL || in->meta->binlog_gtid[0] == '\0'))
             cw_error_at(w, CONFIG_ERR_META, in->meta->pos, kpath,
@@ -1350,17 +1348,17 @@ static void resolve_instance(cw *w, task_raw *r, inst_raw *ir, size_t idx, int *
     }
     // Conflicts between a *-config-name and an inline block (DM ErrConfig*CfgConflict).
     if (in->mydumper_config_name && in->mydumper_config_name[0] && ir->mydumper) {
-        snprintf(kpath, sizeof(kpath), "%s.mydumper", ipath);
+        cw_keypath(kpath, sizeof(kpath), "%s.mydumper", ipath);
         cw_error_at(w, CONFIG_ERR_CONFLICT, ir->mydumper_pos, kpath,
                     "mydumper-config-name and mydumper cannot both be set");
     }
     if (in->loader_config_name && in->loader_config_name[0] && ir->loader) {
-        snprintf(kpath, sizeof(kpath), "%s.loader", ipath);
+        cw_keypath(kpath, sizeof(kpath), "%s.loader", ipath);
         cw_error_at(w, CONFIG_ERR_CONFLICT, ir->loader_pos, kpath,
                     "loader-config-name and loader cannot both be set");
     }
     if (in->syncer_config_name && in->syncer_config_name[0] && ir->syncer) {
-        snprintf(kpath, sizeof(kpath), "%s.syncer", ipath);
+        cw_keypath(kpath, sizeof(kpath), "%s.syncer", ipath);
         cw_error_at(w, CONFIG_ERR_CONFLICT, ir->syncer_pos, kpath,
                     "syncer-config-name and syncer cannot both be set");
     }
@@ -1379,7 +1377,7 @@ static void resolve_instance(cw *w, task_raw *r, inst_raw *ir, size_t idx, int *
     if (in->block_allow_list != NULL &&
         find_named(t->balists, t->n_balists, sizeof(rules_def_balist),
                    offsetof(rules_def_balist, name), in->block_allow_list) < 0) {
-        snprintf(kpath, sizeof(kpath), "%s.block-allow-list", ipath);
+        cw_keypath(kpath, sizeof(kpath), "%s.block-allow-list", ipath);
         cw_error_at(w, CONFIG_ERR_RULE_NOT_FOUND, in->block_allow_list_pos, kpath,
                     "rule \"%s\" is not defined in block-allow-list", in->block_allow_list);
     }
@@ -1398,7 +1396,7 @@ static void resolve_instance(cw *w, task_raw *r, inst_raw *ir, size_t idx, int *
         k = find_named(t->mydumpers, t->n_mydumpers, sizeof(config_mydumper),
                        offsetof(config_mydumper, name), in->mydumper_config_name);
         if (k < 0) {
-            snprintf(kpath, sizeof(kpath), "%s.mydumper-config-name", ipath);
+            cw_keypath(kpath, sizeof(kpath), "%s.mydumper-config-name", ipath);
             cw_error_at(w, CONFIG_ERR_RULE_NOT_FOUND, ir->seen_names[0], kpath,
                         "\"%s\" is not defined in mydumpers", in->mydumper_config_name);
         } else {
@@ -1424,7 +1422,7 @@ static void resolve_instance(cw *w, task_raw *r, inst_raw *ir, size_t idx, int *
         k = find_named(t->loaders, t->n_loaders, sizeof(config_loader),
                        offsetof(config_loader, name), in->loader_config_name);
         if (k < 0) {
-            snprintf(kpath, sizeof(kpath), "%s.loader-config-name", ipath);
+            cw_keypath(kpath, sizeof(kpath), "%s.loader-config-name", ipath);
             cw_error_at(w, CONFIG_ERR_RULE_NOT_FOUND, ir->seen_names[1], kpath,
                         "\"%s\" is not defined in loaders", in->loader_config_name);
         } else {
@@ -1438,7 +1436,7 @@ static void resolve_instance(cw *w, task_raw *r, inst_raw *ir, size_t idx, int *
     else
         loader_defaults(w, &in->loader);
     if (k < 0) {
-        snprintf(kpath, sizeof(kpath), "%s.loader", ipath);
+        cw_keypath(kpath, sizeof(kpath), "%s.loader", ipath);
         loader_adjust(w, &in->loader, ir->loader ? ir->loader_pos : in->pos, kpath);
     }
     if (in->loader_thread != 0)
@@ -1450,7 +1448,7 @@ static void resolve_instance(cw *w, task_raw *r, inst_raw *ir, size_t idx, int *
         k = find_named(t->syncers, t->n_syncers, sizeof(config_syncer),
                        offsetof(config_syncer, name), in->syncer_config_name);
         if (k < 0) {
-            snprintf(kpath, sizeof(kpath), "%s.syncer-config-name", ipath);
+            cw_keypath(kpath, sizeof(kpath), "%s.syncer-config-name", ipath);
             cw_error_at(w, CONFIG_ERR_RULE_NOT_FOUND, ir->seen_names[2], kpath,
                         "\"%s\" is not defined in syncers", in->syncer_config_name);
         } else {
@@ -1463,7 +1461,7 @@ static void resolve_instance(cw *w, task_raw *r, inst_raw *ir, size_t idx, int *
         unit_copy(w, syncer_fields, CF_COUNT(syncer_fields), &in->syncer, ir->syncer);
     else
         syncer_defaults(&in->syncer);
-    snprintf(kpath, sizeof(kpath), "%s.syncer", ipath);
+    cw_keypath(kpath, sizeof(kpath), "%s.syncer", ipath);
     syncer_adjust(w, &in->syncer,
                   k >= 0 ? t->syncers[k].pos : (ir->syncer ? ir->syncer_pos : in->pos), kpath);
     if (in->syncer_thread != 0)
@@ -1475,7 +1473,7 @@ static void resolve_instance(cw *w, task_raw *r, inst_raw *ir, size_t idx, int *
         k = find_named(t->validators, t->n_validators, sizeof(config_validator),
                        offsetof(config_validator, name), in->validator_config_name);
         if (k < 0) {
-            snprintf(kpath, sizeof(kpath), "%s.validator-config-name", ipath);
+            cw_keypath(kpath, sizeof(kpath), "%s.validator-config-name", ipath);
             cw_error_at(w, CONFIG_ERR_RULE_NOT_FOUND, ir->seen_names[3], kpath,
                         "\"%s\" is not defined in validators", in->validator_config_name);
         } else {
@@ -1493,7 +1491,7 @@ static void resolve_instance(cw *w, task_raw *r, inst_raw *ir, size_t idx, int *
                     "thread counts (mydumper-thread, loader-thread, syncer-thread) must be "
                     "positive");
     if (!size_ok(in->mydumper.chunk_filesize)) {
-        snprintf(kpath, sizeof(kpath), "%s.mydumper.chunk-filesize", ipath);
+        cw_keypath(kpath, sizeof(kpath), "%s.mydumper.chunk-filesize", ipath);
         cw_error_at(w, CONFIG_ERR_VALUE, in->pos, kpath,
                     "\"%s\" is not a size (e.g. 64, 64MiB)", in->mydumper.chunk_filesize);
     }
@@ -1567,7 +1565,7 @@ static void task_adjust(cw *w, task_raw *r, const config_pos *seen)
                 break;
         if (j == sizeof(checking_items) / sizeof(checking_items[0])) {
             char kpath[64];
-            snprintf(kpath, sizeof(kpath), "ignore-checking-items[%zu]", i);
+            cw_keypath(kpath, sizeof(kpath), "ignore-checking-items[%zu]", i);
             cw_error_at(w, CONFIG_ERR_ENUM, *tseen(seen, "ignore-checking-items"), kpath,
                         "unknown checking item \"%s\" (e.g. all, version, server_id, "
                         "binlog_format, table_schema)",
@@ -1600,7 +1598,7 @@ static void task_adjust(cw *w, task_raw *r, const config_pos *seen)
     }
     for (size_t i = 0; i < t->n_validators; i++) {
         char kpath[512];
-        snprintf(kpath, sizeof(kpath), "validators.%s", t->validators[i].name);
+        cw_keypath(kpath, sizeof(kpath), "validators.%s", t->validators[i].name);
         validator_adjust(w, &t->validators[i], t->validators[i].pos, kpath);
         if (!size_ok(t->validators[i].max_pending_row_size))
             cw_error_at(w, CONFIG_ERR_VALUE, t->validators[i].pos, kpath,
@@ -1609,7 +1607,7 @@ static void task_adjust(cw *w, task_raw *r, const config_pos *seen)
     }
     for (size_t i = 0; i < t->n_loaders; i++) {
         char kpath[512];
-        snprintf(kpath, sizeof(kpath), "loaders.%s", t->loaders[i].name);
+        cw_keypath(kpath, sizeof(kpath), "loaders.%s", t->loaders[i].name);
         loader_adjust(w, &t->loaders[i], t->loaders[i].pos, kpath);
     }
     for (int i = 0; i < 7; i++) {
@@ -1627,7 +1625,7 @@ static void task_adjust(cw *w, task_raw *r, const config_pos *seen)
             const char *a = r->insts[j].inst.source_id, *b = ir->inst.source_id;
             if (a && b && b[0] && strcmp(a, b) == 0) {
                 char kpath[64];
-                snprintf(kpath, sizeof(kpath), "mysql-instances[%zu].source-id", i);
+                cw_keypath(kpath, sizeof(kpath), "mysql-instances[%zu].source-id", i);
                 cw_error_at(w, CONFIG_ERR_DUP_SOURCE, ir->inst.source_id_pos, kpath,
                             "source-id \"%s\" is already used by mysql-instances[%zu] (line %d)",
                             b, j, r->insts[j].inst.source_id_pos.line);
@@ -1682,7 +1680,6 @@ int config_task_from_string(config_task **out, const char *text, size_t len, con
         rc = DM_ERR_NOMEM;
         goto done;
     }
-    r->w = &w;
     r->t.meta_schema = cw_strdup(&w, "dm_meta");
     r->t.heartbeat_update_interval = 1;
     r->t.heartbeat_report_interval = 10;

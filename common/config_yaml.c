@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "config_int.h"
 #include "dm_buf.h"
@@ -288,6 +289,14 @@ const char *cw_kind_name(const yaml_node_t *n)
     }
 }
 
+void cw_keypath(char *out, size_t size, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(out, size, fmt, ap);
+    va_end(ap);
+}
+
 char *cw_strdup(cw *w, const char *s)
 {
     char *d = strdup(s ? s : "");
@@ -352,7 +361,7 @@ static int add_pair(cw *w, cw_pair **arr, size_t *n, size_t *cap, yaml_node_t *k
 
 // merge_into appends the pairs of mapping m (a `<<` value) whose keys are not yet present.
 static int merge_into(cw *w, yaml_node_t *m, const char *path, cw_pair **arr, size_t *n,
-                      size_t *cap, size_t explicit_n)
+                      size_t *cap)
 {
     if (m->type != YAML_MAPPING_NODE) {
         cw_error(w, CONFIG_ERR_TYPE, m, path, "merge key `<<` needs a mapping, got %s",
@@ -366,7 +375,6 @@ static int merge_into(cw *w, yaml_node_t *m, const char *path, cw_pair **arr, si
             continue;
         if (pairs_have(*arr, *n, (const char *)k->data.scalar.value))
             continue;
-        (void)explicit_n;
         if (add_pair(w, arr, n, cap, k, v) != 0)
             return -1;
     }
@@ -376,7 +384,7 @@ static int merge_into(cw *w, yaml_node_t *m, const char *path, cw_pair **arr, si
 int cw_map_pairs(cw *w, yaml_node_t *n, const char *path, cw_pair **out, size_t *n_out)
 {
     cw_pair *arr = NULL, *sorted = NULL;
-    size_t cnt = 0, cap = 0, explicit_n;
+    size_t cnt = 0, cap = 0;
     yaml_node_t *merges[16];
     size_t n_merges = 0;
     *out = NULL;
@@ -409,7 +417,6 @@ int cw_map_pairs(cw *w, yaml_node_t *n, const char *path, cw_pair **out, size_t 
         if (add_pair(w, &arr, &cnt, &cap, k, v) != 0)
             goto fail;
     }
-    explicit_n = cnt;
     // Duplicate keys: yaml.v2 (DM) rejects them; sort a copy to find them in O(n log n).
     if (cnt > 1) {
         sorted = malloc(cnt * sizeof(*sorted));
@@ -419,13 +426,20 @@ int cw_map_pairs(cw *w, yaml_node_t *n, const char *path, cw_pair **out, size_t 
         }
         memcpy(sorted, arr, cnt * sizeof(*sorted));
         qsort(sorted, cnt, sizeof(*sorted), pair_name_cmp);
-        for (size_t i = 1; i < cnt; i++) {
+        for (size_t i = 1, ns = cnt; i < ns; i++) {
             if (strcmp(sorted[i].name, sorted[i - 1].name) == 0) {
                 char key[512];
                 config_pos first = cw_pos(sorted[i - 1].key);
-                snprintf(key, sizeof(key), "%s%s%s", path, path[0] ? "." : "", sorted[i].name);
+                cw_keypath(key, sizeof(key), "%s%s%s", path, path[0] ? "." : "", sorted[i].name);
                 cw_error(w, CONFIG_ERR_DUP_KEY, sorted[i].key, key,
                          "key repeated in one mapping (first at line %d)", first.line);
+                // Only the first occurrence is decoded: decoders then see each key once.
+                for (size_t j = 0; j < cnt; j++)
+                    if (arr[j].key == sorted[i].key) {
+                        memmove(&arr[j], &arr[j + 1], (cnt - j - 1) * sizeof(*arr));
+                        cnt--;
+                        break;
+                    }
             }
         }
         free(sorted);
@@ -437,10 +451,10 @@ int cw_map_pairs(cw *w, yaml_node_t *n, const char *path, cw_pair **out, size_t 
                  it < m->data.sequence.items.top; it++) {
                 yaml_node_t *e = yaml_document_get_node(&w->doc, *it);
                 if (e != NULL && cw_spend(w, e, 1))
-                    merge_into(w, e, path, &arr, &cnt, &cap, explicit_n);
+                    merge_into(w, e, path, &arr, &cnt, &cap);
             }
         } else {
-            merge_into(w, m, path, &arr, &cnt, &cap, explicit_n);
+            merge_into(w, m, path, &arr, &cnt, &cap);
         }
     }
     if (w->nomem)
@@ -656,7 +670,7 @@ int cw_strv(cw *w, yaml_node_t *n, const char *path, char ***dst, size_t *n_dst)
             rc = -1;
             break;
         }
-        snprintf(ipath, sizeof(ipath), "%s[%zu]", path, (size_t)(it - n->data.sequence.items.start));
+        cw_keypath(ipath, sizeof(ipath), "%s[%zu]", path, (size_t)(it - n->data.sequence.items.start));
         if (cw_is_null(e)) {
             s = cw_strdup(w, "");
         } else if (cw_str(w, e, ipath, &s) != 0) {
@@ -821,7 +835,7 @@ int cw_secret(cw *w, yaml_node_t *n, const char *path, char **dst, bool *encrypt
             w->key_state = 1;
         } else {
             w->key_state = -1;
-            snprintf(w->key_error, sizeof(w->key_error), "%s", err.message);
+            cw_keypath(w->key_error, sizeof(w->key_error), "%s", err.message);
         }
     }
     if (w->key_state == 1 &&
@@ -881,6 +895,7 @@ static void decode_field(cw *w, const cfield *f, yaml_node_t *v, void *obj, cons
     int64_t t;
     switch (f->kind) {
     case CF_STR:
+    case CF_URL:
         cw_str(w, v, path, AT(obj, f->off, char *));
         break;
     case CF_INT:
@@ -934,7 +949,7 @@ int cw_decode_map(cw *w, yaml_node_t *n, const char *path, const cfield *f, size
     for (size_t i = 0; i < np; i++) {
         char kpath[512];
         size_t j;
-        snprintf(kpath, sizeof(kpath), "%s%s%s", path, path[0] ? "." : "", pairs[i].name);
+        cw_keypath(kpath, sizeof(kpath), "%s%s%s", path, path[0] ? "." : "", pairs[i].name);
         for (j = 0; j < nf; j++)
             if (strcmp(f[j].key, pairs[i].name) == 0)
                 break;
@@ -966,6 +981,7 @@ void cf_fini(const cfield *f, size_t nf, void *obj)
     for (size_t i = 0; i < nf; i++) {
         switch (f[i].kind) {
         case CF_STR:
+        case CF_URL:
             free(*AT(obj, f[i].off, char *));
             *AT(obj, f[i].off, char *) = NULL;
             break;
@@ -993,6 +1009,7 @@ int cf_copy(const cfield *f, size_t nf, void *dst, const void *src)
     for (size_t i = 0; i < nf; i++) {
         switch (f[i].kind) {
         case CF_STR:
+        case CF_URL:
         case CF_SECRET: {
             const char *s = *CAT(src, f[i].off, char *);
             *AT(dst, f[i].off, char *) = s ? strdup(s) : NULL;
@@ -1044,6 +1061,49 @@ int cf_copy(const cfield *f, size_t nf, void *dst, const void *src)
     return 0;
 }
 
+// masked_url_json returns s with the values of credential-looking query parameters
+// (names containing key, secret, password or token, as in S3 URLs) replaced by "******".
+static json_t *masked_url_json(const char *s)
+{
+    static const char *const words[] = {"key", "secret", "password", "token"};
+    const char *q, *p;
+    dm_buf b;
+    json_t *v;
+    if (s == NULL)
+        return json_string("");
+    q = strchr(s, '?');
+    if (q == NULL)
+        return json_string(s);
+    dm_buf_init(&b);
+    dm_buf_append(&b, s, (size_t)(q - s) + 1);
+    for (p = q + 1; *p;) {
+        size_t plen = strcspn(p, "&");
+        const char *eq = memchr(p, '=', plen);
+        bool secret = false;
+        if (eq != NULL) {
+            for (size_t i = 0; i < sizeof(words) / sizeof(words[0]) && !secret; i++) {
+                size_t wl = strlen(words[i]);
+                for (const char *k = p; k + wl <= eq && !secret; k++)
+                    secret = strncasecmp(k, words[i], wl) == 0;
+            }
+        }
+        if (secret) {
+            dm_buf_append(&b, p, (size_t)(eq - p) + 1);
+            dm_buf_puts(&b, "******");
+        } else {
+            dm_buf_append(&b, p, plen);
+        }
+        p += plen;
+        if (*p == '&') {
+            dm_buf_putc(&b, '&');
+            p++;
+        }
+    }
+    v = json_string(b.data ? b.data : "");
+    dm_buf_fini(&b);
+    return v;
+}
+
 json_t *config_strv_json(char *const *v, size_t n)
 {
     json_t *a = json_array();
@@ -1072,6 +1132,9 @@ int cf_to_json(const cfield *f, size_t nf, const void *obj, json_t *o)
             v = json_string(s && s[0] ? "******" : "");
             break;
         }
+        case CF_URL:
+            v = masked_url_json(*CAT(obj, f[i].off, char *));
+            break;
         case CF_INT:
             v = json_integer(*CAT(obj, f[i].off, int));
             break;

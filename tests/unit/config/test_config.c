@@ -718,6 +718,30 @@ static void test_detect_kind_and_durations(void **state)
     assert_string_equal(buf, "0s");
 }
 
+static void test_s3_credentials_masked(void **state)
+{
+    const char *y = "name: t\ntask-mode: full\ntarget-database: {host: h}\n"
+                    "loaders:\n  g: {dir: \"s3://b/d?endpoint=e&access_key=AKID&secret_access_key=SKEY&x=1\"}\n"
+                    "mysql-instances: [{source-id: a, loader-config-name: g}]\n";
+    config_task *t = NULL;
+    config_diag d;
+    json_t *j;
+    char *s;
+    (void)state;
+    assert_int_equal(task_str(&t, y, &d), 0);
+    // The loaded value is intact for the daemons; only the rendering masks it.
+    assert_non_null(strstr(t->loaders[0].dir, "SKEY"));
+    j = config_task_to_json(t);
+    s = json_dumps(j, JSON_COMPACT);
+    assert_null(strstr(s, "AKID"));
+    assert_null(strstr(s, "SKEY"));
+    assert_non_null(strstr(s, "endpoint=e&access_key=******&secret_access_key=******&x=1"));
+    free(s);
+    json_decref(j);
+    config_task_destroy(t);
+    config_diag_fini(&d);
+}
+
 static void test_diag_json(void **state)
 {
     config_task *t = NULL;
@@ -754,6 +778,7 @@ int main(void)
         cmocka_unit_test(test_source_checks),
         cmocka_unit_test(test_encrypted_password),
         cmocka_unit_test(test_detect_kind_and_durations),
+        cmocka_unit_test(test_s3_credentials_masked),
         cmocka_unit_test(test_diag_json),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
