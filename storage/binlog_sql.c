@@ -1,0 +1,193 @@
+// binlog_sql: rendering decoded values as SQL literals for the applier's DML.
+//
+// DESIGN: a literal must give back exactly the upstream value whatever the session's
+// sql_mode, so backslash escapes are never used: text is quoted only when it is valid
+// UTF-8 in a UTF-8 collation and has no backslash or control byte (quotes are doubled);
+// any other text is a `_utf8mb4 0x..` literal (a utf8mb4 string that JSON columns accept
+// too), and bytes of a binary or unknown charset are a plain `0x..` literal, which the
+// server stores byte for byte. Numbers are exact: decimals as decoded, floats as the
+// shortest text that reads back to the same value.
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "binlog.h"
+#include "binlog_internal.h"
+
+// utf8_collation: collation ids of utf8mb3/utf8mb4 (MySQL and MariaDB).
+static bool utf8_collation(uint32_t id)
+{
+    return id == 33 || id == 83 || (id >= 192 && id <= 215) || id == 223 || id == 45 ||
+           id == 46 || (id >= 224 && id <= 247) || (id >= 255 && id <= 323) ||
+           (id >= 576 && id <= 578) || (id >= 608 && id <= 610);
+}
+
+static bool valid_utf8_printable(const uint8_t *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        uint8_t c = s[i];
+        if (c < 0x80) {
+            if (c < 0x20 || c == 0x7F || c == '\\')
+                return false;
+            i++;
+            continue;
+        }
+        size_t k;
+        uint32_t cp;
+        if ((c & 0xE0) == 0xC0)
+            k = 1, cp = c & 0x1F;
+        else if ((c & 0xF0) == 0xE0)
+            k = 2, cp = c & 0x0F;
+        else if ((c & 0xF8) == 0xF0)
+            k = 3, cp = c & 0x07;
+        else
+            return false;
+        if (n - i <= k)
+            return false;
+        for (size_t j = 1; j <= k; j++) {
+            if ((s[i + j] & 0xC0) != 0x80)
+                return false;
+            cp = (cp << 6) | (s[i + j] & 0x3F);
+        }
+        if ((k == 1 && cp < 0x80) || (k == 2 && cp < 0x800) || (k == 3 && cp < 0x10000) ||
+            cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+            return false;
+        i += k + 1;
+    }
+    return true;
+}
+
+static int put_hex(dm_buf *out, const char *prefix, const uint8_t *s, size_t n)
+{
+    static const char hx[] = "0123456789abcdef";
+    if (n == 0)
+        return dm_buf_puts(out, "''"); // 0x with no digits is not valid SQL
+    int rc = dm_buf_puts(out, prefix);
+    if (!rc)
+        rc = dm_buf_reserve(out, 2 * n);
+    for (size_t i = 0; i < n && !rc; i++) {
+        out->data[out->len++] = hx[s[i] >> 4];
+        out->data[out->len++] = hx[s[i] & 15];
+    }
+    if (!rc)
+        out->data[out->len] = '\0';
+    return rc;
+}
+
+static int put_text(dm_buf *out, const uint8_t *s, size_t n, bool utf8)
+{
+    if (!utf8)
+        return put_hex(out, "0x", s, n);
+    if (!valid_utf8_printable(s, n))
+        return put_hex(out, "_utf8mb4 0x", s, n);
+    int rc = dm_buf_putc(out, '\'');
+    for (size_t i = 0; i < n && !rc; i++)
+        rc = s[i] == '\'' ? dm_buf_puts(out, "''") : dm_buf_putc(out, (char)s[i]);
+    return rc ? rc : dm_buf_putc(out, '\'');
+}
+
+static int put_float(dm_buf *out, double d, bool single)
+{
+    char tmp[40];
+    if (single) {
+        float f = (float)d;
+        for (int prec = 6; prec <= 9; prec++) {
+            snprintf(tmp, sizeof tmp, "%.*g", prec, (double)f);
+            if (strtof(tmp, NULL) == f)
+                break;
+        }
+    } else {
+        for (int prec = 15; prec <= 17; prec++) {
+            snprintf(tmp, sizeof tmp, "%.*g", prec, d);
+            if (strtod(tmp, NULL) == d)
+                break;
+        }
+    }
+    return dm_buf_puts(out, tmp);
+}
+
+static int put_fraction(dm_buf *out, const binlog_temporal *t)
+{
+    static const uint32_t div[7] = {1000000, 100000, 10000, 1000, 100, 10, 1};
+    if (t->fsp == 0)
+        return 0;
+    unsigned fsp = t->fsp > 6 ? 6 : t->fsp;
+    return dm_buf_printf(out, ".%0*u", (int)fsp, t->usec / div[fsp]);
+}
+
+static int put_temporal(dm_buf *out, const binlog_temporal *t)
+{
+    int rc;
+    switch (t->kind) {
+    case BINLOG_TEMPORAL_YEAR:
+        return dm_buf_printf(out, "%u", t->year);
+    case BINLOG_TEMPORAL_DATE:
+        return dm_buf_printf(out, "'%04u-%02u-%02u'", t->year, t->month, t->day);
+    case BINLOG_TEMPORAL_TIME:
+        if ((rc = dm_buf_printf(out, "'%s%02u:%02u:%02u", t->negative ? "-" : "", t->hour,
+                                t->minute, t->second)))
+            return rc;
+        break;
+    default:
+        if ((rc = dm_buf_printf(out, "'%04u-%02u-%02u %02u:%02u:%02u", t->year, t->month, t->day,
+                                t->hour, t->minute, t->second)))
+            return rc;
+        break;
+    }
+    if ((rc = put_fraction(out, t)))
+        return rc;
+    return dm_buf_putc(out, '\'');
+}
+
+int binlog_value_to_sql(dm_buf *out, const binlog_value *v, const binlog_column *col, dm_err *err)
+{
+    int rc;
+    switch (v->kind) {
+    case BINLOG_VALUE_NULL:
+        rc = dm_buf_puts(out, "NULL");
+        break;
+    case BINLOG_VALUE_INT:
+        rc = dm_buf_printf(out, "%lld", (long long)v->i);
+        break;
+    case BINLOG_VALUE_UINT:
+    case BINLOG_VALUE_BIT:
+    case BINLOG_VALUE_SET:
+        rc = dm_buf_printf(out, "%llu", (unsigned long long)v->u);
+        break;
+    case BINLOG_VALUE_ENUM:
+        if (col && v->u >= 1 && v->u <= col->n_values)
+            rc = put_text(out, (const uint8_t *)col->values[v->u - 1].ptr,
+                          col->values[v->u - 1].len, true);
+        else
+            rc = dm_buf_printf(out, "%llu", (unsigned long long)v->u);
+        break;
+    case BINLOG_VALUE_FLOAT:
+    case BINLOG_VALUE_DOUBLE:
+        rc = put_float(out, v->d, v->kind == BINLOG_VALUE_FLOAT);
+        break;
+    case BINLOG_VALUE_DECIMAL:
+        rc = dm_buf_append(out, v->str.ptr, v->str.len);
+        break;
+    case BINLOG_VALUE_TEMPORAL:
+        rc = put_temporal(out, &v->t);
+        break;
+    case BINLOG_VALUE_STRING:
+        rc = put_text(out, (const uint8_t *)v->str.ptr, v->str.len,
+                      v->charset != BINLOG_CHARSET_BINARY && utf8_collation(v->charset));
+        break;
+    case BINLOG_VALUE_JSON:
+        rc = put_text(out, (const uint8_t *)v->str.ptr, v->str.len, true);
+        break;
+    case BINLOG_VALUE_GEOMETRY:
+        rc = put_hex(out, "0x", (const uint8_t *)v->str.ptr, v->str.len);
+        break;
+    default:
+        return binlog_fail(err, DM_ERR_INVALID_ARG,
+                           "value of kind %d has no SQL literal (absent column or JSON diff)",
+                           (int)v->kind);
+    }
+    if (rc)
+        return binlog_fail(err, DM_ERR_NOMEM, "out of memory rendering a SQL literal");
+    return 0;
+}
