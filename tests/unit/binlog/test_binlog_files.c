@@ -244,8 +244,13 @@ static void walk_file(const char *name, walk_stats *st, tsv *ins, tsv *upd)
             assert_true(q.query.len > 0);
             assert_true(q.status.present & BINLOG_QS_CHARSET);
             assert_int_equal(q.status.present & BINLOG_QS_STOPPED_AT_UNKNOWN, 0);
-            if (q.status.present & BINLOG_QS_GTID_FLAGS3)
+            if (q.status.present & BINLOG_QS_GTID_FLAGS3) {
+                // MariaDB 10.11 writes Q_GTID_FLAGS3 on two-phase ALTER statements
                 st->saw_flags3 = true;
+                assert_true(q.status.gtid_flags3 == BINLOG_MDB_FLX_START_ALTER ||
+                            (q.status.gtid_flags3 == BINLOG_MDB_FLX_COMMIT_ALTER &&
+                             q.status.sa_seq_no > 0));
+            }
             if (q.query.len >= 12 && strncmp(q.query.ptr, "CREATE TABLE", 12) == 0) {
                 assert_int_equal(q.db.len, 0);
                 assert_true(q.status.present & BINLOG_QS_XID);
@@ -398,6 +403,7 @@ static void test_real_files(void **state)
         assert_int_equal(st.trx_begin, 14);
         assert_int_equal(st.trx_end, 14);
         assert_true(st.saw_standalone && st.saw_start_alter && st.saw_commit_alter && st.saw_xa);
+        assert_true(st.saw_flags3);
         assert_int_equal(st.by_type[BINLOG_INTVAR_EVENT], 1);
         assert_int_equal(st.by_type[BINLOG_RAND_EVENT], 1);
         assert_int_equal(st.by_type[BINLOG_USER_VAR_EVENT], 2);
@@ -645,6 +651,91 @@ static void test_sql_literals(void **state)
     free(d);
 }
 
+// render_sql writes what tests/data/binlog/rows-insert-*.sql hold: the DDL of d.t_all from
+// the QUERY events and one INSERT per WRITE_ROWS row, values from binlog_value_to_sql.
+static void render_sql(dm_buf *out, const char *name)
+{
+    size_t len = 0;
+    uint8_t *d = bt_read_file(name, &len);
+    assert_non_null(d);
+    binlog_fde fde;
+    binlog_fde_init_default(&fde, BINLOG_FLAVOR_MARIADB, BINLOG_CHECKSUM_OFF);
+    binlog_table_map *tm = NULL;
+    dm_buf scratch;
+    dm_buf_init(&scratch);
+    binlog_row row;
+    binlog_row_init(&row);
+    dm_buf_puts(out, "SET time_zone='+00:00', sql_mode='NO_BACKSLASH_ESCAPES';\n");
+    for (size_t off = 4; off < len;) {
+        binlog_event ev;
+        assert_int_equal(binlog_event_parse(&ev, &fde, d + off, len - off, off, 0, NULL), 0);
+        if (ev.header.type == BINLOG_FORMAT_DESCRIPTION_EVENT)
+            assert_int_equal(binlog_fde_decode(&fde, d + off, len - off, NULL), 0);
+        if (ev.header.type == BINLOG_QUERY_EVENT || ev.header.type == BINLOG_QUERY_COMPRESSED_EVENT) {
+            binlog_query q;
+            assert_int_equal(binlog_query_decode(&q, &ev, &scratch, NULL), 0);
+            if ((memmem(q.query.ptr, q.query.len, "t_all", 5) ||
+                 memmem(q.query.ptr, q.query.len, "DATABASE", 8)) &&
+                !memmem(q.query.ptr, q.query.len, "DROP", 4))
+                dm_buf_printf(out, "%.*s;\n", (int)q.query.len, q.query.ptr);
+        }
+        if (ev.header.type == BINLOG_TABLE_MAP_EVENT) {
+            binlog_table_map_destroy(tm);
+            assert_int_equal(binlog_table_map_decode(&tm, &fde, &ev, NULL), 0);
+            if (strcmp(tm->table.ptr, "t_all") == 0 && !tm->has_signedness)
+                apply_t_all_schema(tm);
+        }
+        if ((ev.header.type == BINLOG_WRITE_ROWS_EVENT_V1 ||
+             ev.header.type == BINLOG_WRITE_ROWS_COMPRESSED_EVENT_V1) &&
+            strcmp(tm->table.ptr, "t_all") == 0) {
+            binlog_rows rows;
+            assert_int_equal(binlog_rows_decode(&rows, &fde, &ev, &scratch, NULL), 0);
+            for (;;) {
+                bool end;
+                assert_int_equal(binlog_rows_next(&row, &end, &rows, tm, NULL), 0);
+                if (end)
+                    break;
+                dm_buf_puts(out, "INSERT INTO d.t_all VALUES (");
+                for (uint32_t i = 0; i < tm->column_count; i++) {
+                    if (i)
+                        dm_buf_puts(out, ", ");
+                    assert_int_equal(binlog_value_to_sql(out, &row.after[i], &tm->columns[i], NULL), 0);
+                }
+                dm_buf_puts(out, ");\n");
+            }
+        }
+        off += ev.size;
+    }
+    binlog_table_map_destroy(tm);
+    binlog_row_fini(&row);
+    dm_buf_fini(&scratch);
+    free(d);
+}
+
+// The SQL of every real row equals the golden files, which
+// tests/integration/test_binlog_sql_literals.sh applies to a real server and checks
+// against the server's own SELECT of the original rows.
+static void test_golden_sql(void **state)
+{
+    (void)state;
+    static const char *const pairs[][2] = {{"full-crc32.bin", "rows-insert-full.sql"},
+                                           {"compressed.bin", "rows-insert-full.sql"},
+                                           {"minimal-none.bin", "rows-insert-nolog.sql"}};
+    for (size_t i = 0; i < 3; i++) {
+        dm_buf out;
+        dm_buf_init(&out);
+        render_sql(&out, pairs[i][0]);
+        size_t len = 0;
+        char *want = (char *)bt_read_file(pairs[i][1], &len);
+        assert_non_null(want);
+        want[len] = '\0';
+        assert_int_equal(out.len, len);
+        assert_string_equal(out.data, want);
+        free(want);
+        dm_buf_fini(&out);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -652,6 +743,7 @@ int main(void)
         cmocka_unit_test(test_corrupt_crc),
         cmocka_unit_test(test_truncated_events),
         cmocka_unit_test(test_sql_literals),
+        cmocka_unit_test(test_golden_sql),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
