@@ -138,8 +138,8 @@ typedef struct binlog_header {
 // buf). Errors: BINLOG_ERR_TRUNCATED, BINLOG_ERR_BAD_EVENT.
 int binlog_header_peek(binlog_header *out, const void *buf, size_t len, dm_err *err);
 
-// binlog_event_type_name returns a static name ("QUERY", "WRITE_ROWS_V1", ...) or
-// "UNKNOWN(n)"-style text in a static per-type table; never NULL.
+// binlog_event_type_name returns a static name ("QUERY", "WRITE_ROWS_V1", ...), or
+// "UNKNOWN_TYPE" for a code it does not know; never NULL.
 const char *binlog_event_type_name(uint8_t type);
 
 typedef struct binlog_fde {
@@ -205,7 +205,7 @@ bool binlog_event_is_ignorable(const binlog_event *ev);
 typedef struct binlog_rotate {
     uint64_t position;  // start position in next_file
     binlog_str next_file;
-    bool artificial;    // the fake ROTATE of a dump stream (ARTIFICIAL flag or timestamp 0)
+    bool artificial;    // the fake ROTATE of a dump stream (ARTIFICIAL flag): not a file switch
 } binlog_rotate;
 
 // binlog_rotate_decode decodes a ROTATE event. Errors: WRONG_TYPE, TRUNCATED, BAD_EVENT.
@@ -551,7 +551,7 @@ typedef enum binlog_value_kind {
     BINLOG_VALUE_DECIMAL,    // str: exact text, "-123.4500"
     BINLOG_VALUE_TEMPORAL,   // t
     BINLOG_VALUE_STRING,     // str + charset: CHAR/VARCHAR/TEXT/BLOB/BINARY (MariaDB JSON too)
-    BINLOG_VALUE_BIT,        // u (BE bits) + bits in t.fsp-free field `bits`
+    BINLOG_VALUE_BIT,        // u: the value; bits: the column's width
     BINLOG_VALUE_ENUM,       // u: 1-based index, 0 = the error value ''
     BINLOG_VALUE_SET,        // u: member bitmask
     BINLOG_VALUE_JSON,       // str: JSON text decoded from MySQL binary JSON
