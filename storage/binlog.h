@@ -280,18 +280,20 @@ typedef struct binlog_query {
 // TRUNCATED, BAD_EVENT, DECOMPRESS, UNSUPPORTED, TOO_LARGE, DM_ERR_NOMEM.
 int binlog_query_decode(binlog_query *out, const binlog_event *ev, dm_buf *scratch, dm_err *err);
 
-// binlog_xid_decode decodes an XID event's transaction id.
+// binlog_xid_decode decodes an XID event's transaction id. Errors: WRONG_TYPE, TRUNCATED.
 int binlog_xid_decode(uint64_t *out, const binlog_event *ev, dm_err *err);
 
 typedef struct binlog_intvar {
     uint8_t type; // 1 LAST_INSERT_ID, 2 INSERT_ID
     uint64_t value;
 } binlog_intvar;
+// binlog_intvar_decode decodes an INTVAR event. Errors: WRONG_TYPE, TRUNCATED.
 int binlog_intvar_decode(binlog_intvar *out, const binlog_event *ev, dm_err *err);
 
 typedef struct binlog_rand {
     uint64_t seed1, seed2;
 } binlog_rand;
+// binlog_rand_decode decodes a RAND event's seeds. Errors: WRONG_TYPE, TRUNCATED.
 int binlog_rand_decode(binlog_rand *out, const binlog_event *ev, dm_err *err);
 
 typedef struct binlog_user_var {
@@ -302,6 +304,8 @@ typedef struct binlog_user_var {
     binlog_str value;  // raw value bytes as written by the server
     uint8_t flags;     // 1 = UNSIGNED (0 when absent)
 } binlog_user_var;
+// binlog_user_var_decode decodes a USER_VAR event; name and value point into the event.
+// Errors: WRONG_TYPE, TRUNCATED.
 int binlog_user_var_decode(binlog_user_var *out, const binlog_event *ev, dm_err *err);
 
 // MariaDB GTID flags2 / flags_extra bits.
@@ -336,6 +340,9 @@ typedef struct binlog_mariadb_gtid_event {
     uint8_t extra_engines;    // with FLX_MULTI_ENGINE
     uint64_t sa_seq_no;       // with FLX_COMMIT_ALTER / FLX_ROLLBACK_ALTER
 } binlog_mariadb_gtid_event;
+// binlog_mariadb_gtid_decode decodes a MariaDB GTID event (optional parts by flags and by
+// remaining length; unknown flag bits and trailing bytes are ignored). Errors: WRONG_TYPE,
+// TRUNCATED, BAD_EVENT (XA lengths over 64).
 int binlog_mariadb_gtid_decode(binlog_mariadb_gtid_event *out, const binlog_event *ev, dm_err *err);
 
 typedef struct binlog_gtid_list {
@@ -346,9 +353,11 @@ typedef struct binlog_gtid_list {
 // binlog_gtid_list_decode decodes a MariaDB GTID_LIST event; out owns gtids (free with
 // binlog_gtid_list_fini, also after a failure). Errors: WRONG_TYPE, TRUNCATED, BAD_EVENT, NOMEM.
 int binlog_gtid_list_decode(binlog_gtid_list *out, const binlog_event *ev, dm_err *err);
+// binlog_gtid_list_fini frees l's array; l may be NULL.
 void binlog_gtid_list_fini(binlog_gtid_list *l);
 
 // binlog_checkpoint_decode decodes a MariaDB BINLOG_CHECKPOINT event's file name.
+// Errors: WRONG_TYPE, TRUNCATED.
 int binlog_checkpoint_decode(binlog_str *out, const binlog_event *ev, dm_err *err);
 
 typedef struct binlog_mysql_gtid_event {
@@ -365,6 +374,9 @@ typedef struct binlog_mysql_gtid_event {
     bool has_server_version;
     uint32_t immediate_server_version, original_server_version;
 } binlog_mysql_gtid_event;
+// binlog_mysql_gtid_decode decodes GTID and ANONYMOUS_GTID events, taking the 8.0 tails
+// when the bytes are there (5.7 events stop after sequence_number). Errors: WRONG_TYPE,
+// TRUNCATED.
 int binlog_mysql_gtid_decode(binlog_mysql_gtid_event *out, const binlog_event *ev, dm_err *err);
 
 typedef struct binlog_gno_interval {
@@ -386,6 +398,7 @@ typedef struct binlog_mysql_gtid_set {
 int binlog_mysql_gtid_set_decode(binlog_mysql_gtid_set *out, const void *data, size_t len, dm_err *err);
 // binlog_previous_gtids_decode decodes a PREVIOUS_GTIDS event (see above).
 int binlog_previous_gtids_decode(binlog_mysql_gtid_set *out, const binlog_event *ev, dm_err *err);
+// binlog_mysql_gtid_set_fini frees s's arrays; s may be NULL.
 void binlog_mysql_gtid_set_fini(binlog_mysql_gtid_set *s);
 
 typedef struct binlog_heartbeat {
@@ -403,16 +416,19 @@ typedef struct binlog_xa_prepare {
     uint32_t gtrid_len, bqual_len;
     const uint8_t *data; // gtrid then bqual
 } binlog_xa_prepare;
+// binlog_xa_prepare_decode decodes an XA_PREPARE event. Errors: WRONG_TYPE, TRUNCATED,
+// BAD_EVENT (gtrid/bqual over 64 bytes).
 int binlog_xa_prepare_decode(binlog_xa_prepare *out, const binlog_event *ev, dm_err *err);
 
 typedef struct binlog_incident {
     uint16_t incident; // 1 = LOST_EVENTS
     binlog_str message;
 } binlog_incident;
+// binlog_incident_decode decodes an INCIDENT event. Errors: WRONG_TYPE, TRUNCATED.
 int binlog_incident_decode(binlog_incident *out, const binlog_event *ev, dm_err *err);
 
 // binlog_rows_query_decode returns the statement text of ANNOTATE_ROWS (MariaDB) or
-// ROWS_QUERY (MySQL).
+// ROWS_QUERY (MySQL). Errors: WRONG_TYPE, TRUNCATED.
 int binlog_rows_query_decode(binlog_str *out, const binlog_event *ev, dm_err *err);
 
 // TRANSACTION_PAYLOAD (MySQL 8.0.20+): the inner events of a compressed transaction.
@@ -651,6 +667,8 @@ typedef struct binlog_trx {
     dm_buf scratch_;
 } binlog_trx;
 
+// binlog_trx_init starts a tracker outside any transaction; binlog_trx_fini frees its
+// scratch buffer (NULL accepted).
 void binlog_trx_init(binlog_trx *t);
 void binlog_trx_fini(binlog_trx *t);
 // binlog_trx_feed classifies ev (events in stream order) into *out: a combination of
