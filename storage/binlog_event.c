@@ -1194,6 +1194,7 @@ int binlog_trx_feed(unsigned *out, binlog_trx *t, const binlog_event *ev, dm_err
         bool first = t->mysql_first;
         t->mysql_first = false;
         if (!t->open) {
+            t->standalone = false;
             if (stmt_is(q.query, "BEGIN") || stmt_is(q.query, "XA START")) {
                 t->open = true;
                 *out = BINLOG_TRX_BEGIN;
@@ -1211,6 +1212,7 @@ int binlog_trx_feed(unsigned *out, binlog_trx *t, const binlog_event *ev, dm_err
             (stmt_is(q.query, "ROLLBACK") && !stmt_is(skip_word(q.query), "TO")) ||
             stmt_is(q.query, "XA COMMIT") || stmt_is(q.query, "XA ROLLBACK")) {
             t->open = false;
+            t->standalone = false;
             *out = BINLOG_TRX_INSIDE | BINLOG_TRX_END;
             return 0;
         }
@@ -1223,6 +1225,7 @@ int binlog_trx_feed(unsigned *out, binlog_trx *t, const binlog_event *ev, dm_err
         *out = t->open ? (BINLOG_TRX_INSIDE | BINLOG_TRX_END) : (BINLOG_TRX_BEGIN | BINLOG_TRX_END);
         t->open = false;
         t->mysql_first = false;
+        t->standalone = false;
         return 0;
     case BINLOG_FORMAT_DESCRIPTION_EVENT:
     case BINLOG_ROTATE_EVENT:

@@ -892,6 +892,177 @@ static void test_header_and_crc(void **state)
     free(e);
 }
 
+static void test_mariadb_gtid_forms(void **state)
+{
+    (void)state;
+    binlog_fde mdb;
+    binlog_fde_init_default(&mdb, BINLOG_FLAVOR_MARIADB, BINLOG_CHECKSUM_OFF);
+    dm_buf b;
+    dm_buf_init(&b);
+    size_t n;
+    binlog_event ev;
+    binlog_mariadb_gtid_event g;
+    dm_err err;
+    // commit_id, then flags_extra MULTI_ENGINE with extra_engines, padded like the server
+    le(&b, 99, 8);
+    le(&b, 3, 4);
+    u8(&b, BINLOG_MDB_FL_GROUP_COMMIT_ID | BINLOG_MDB_FL_TRANSACTIONAL);
+    le(&b, 1234, 8);
+    u8(&b, BINLOG_MDB_FLX_MULTI_ENGINE);
+    u8(&b, 2);
+    uint8_t *e = bt_event(BINLOG_MARIADB_GTID_EVENT, b.data, b.len, 40, BINLOG_F_SUPPRESS_USE, 0, &n);
+    assert_int_equal(binlog_event_parse(&ev, &mdb, e, n, 4, 0, NULL), 0);
+    assert_int_equal(binlog_mariadb_gtid_decode(&g, &ev, &err), 0);
+    assert_int_equal(g.gtid.seq_no, 99);
+    assert_int_equal(g.gtid.domain_id, 3);
+    assert_int_equal(g.gtid.server_id, 7);
+    assert_int_equal(g.commit_id, 1234);
+    assert_int_equal(g.flags_extra, BINLOG_MDB_FLX_MULTI_ENGINE);
+    assert_int_equal(g.extra_engines, 2);
+    free(e);
+    // the 19-byte minimum with zero padding: flags_extra reads as 0
+    dm_buf_reset(&b);
+    le(&b, 5, 8);
+    le(&b, 0, 4);
+    u8(&b, BINLOG_MDB_FL_STANDALONE | BINLOG_MDB_FL_DDL);
+    le(&b, 0, 6);
+    e = bt_event(BINLOG_MARIADB_GTID_EVENT, b.data, b.len, 40, 0, 0, &n);
+    assert_int_equal(binlog_event_parse(&ev, &mdb, e, n, 4, 0, NULL), 0);
+    assert_int_equal(binlog_mariadb_gtid_decode(&g, &ev, &err), 0);
+    assert_int_equal(g.flags_extra, 0);
+    binlog_trx trx;
+    unsigned tb;
+    binlog_trx_init(&trx);
+    assert_int_equal(binlog_trx_feed(&tb, &trx, &ev, NULL), 0);
+    assert_int_equal(tb, BINLOG_TRX_BEGIN);
+    free(e);
+    // a standalone DDL after it ends the group; a ROLLBACK TO SAVEPOINT does not end one
+    dm_buf_reset(&b);
+    le(&b, 1, 4);
+    le(&b, 0, 4);
+    u8(&b, 0);
+    le(&b, 0, 2);
+    le(&b, 0, 2);
+    u8(&b, 0);
+    str(&b, "CREATE TABLE t (a INT)");
+    e = bt_event(BINLOG_QUERY_EVENT, b.data, b.len, 90, 0, 0, &n);
+    assert_int_equal(binlog_event_parse(&ev, &mdb, e, n, 40, 0, NULL), 0);
+    assert_int_equal(binlog_trx_feed(&tb, &trx, &ev, NULL), 0);
+    assert_int_equal(tb, BINLOG_TRX_INSIDE | BINLOG_TRX_END);
+    free(e);
+    dm_buf_reset(&b);
+    le(&b, 1, 4);
+    le(&b, 0, 4);
+    u8(&b, 0);
+    le(&b, 0, 2);
+    le(&b, 0, 2);
+    u8(&b, 0);
+    str(&b, "BEGIN");
+    e = bt_event(BINLOG_QUERY_EVENT, b.data, b.len, 90, 0, 0, &n);
+    assert_int_equal(binlog_event_parse(&ev, &mdb, e, n, 40, 0, NULL), 0);
+    assert_int_equal(binlog_trx_feed(&tb, &trx, &ev, NULL), 0);
+    assert_int_equal(tb, BINLOG_TRX_BEGIN);
+    free(e);
+    b.len -= 5;
+    str(&b, "ROLLBACK TO SAVEPOINT s1");
+    e = bt_event(BINLOG_QUERY_EVENT, b.data, b.len, 90, 0, 0, &n);
+    assert_int_equal(binlog_event_parse(&ev, &mdb, e, n, 40, 0, NULL), 0);
+    assert_int_equal(binlog_trx_feed(&tb, &trx, &ev, NULL), 0);
+    assert_int_equal(tb, BINLOG_TRX_INSIDE);
+    free(e);
+    b.len -= 24;
+    str(&b, "rollback");
+    e = bt_event(BINLOG_QUERY_EVENT, b.data, b.len, 90, 0, 0, &n);
+    assert_int_equal(binlog_event_parse(&ev, &mdb, e, n, 40, 0, NULL), 0);
+    assert_int_equal(binlog_trx_feed(&tb, &trx, &ev, NULL), 0);
+    assert_int_equal(tb, BINLOG_TRX_INSIDE | BINLOG_TRX_END);
+    free(e);
+    binlog_trx_fini(&trx);
+    // GTID_LIST with flag bits above the 28-bit count, and a count past the event
+    dm_buf_reset(&b);
+    le(&b, 2u | (1u << 28), 4);
+    for (int i = 0; i < 2; i++) {
+        le(&b, (uint64_t)i, 4);
+        le(&b, 100, 4);
+        le(&b, 1000 + (uint64_t)i, 8);
+    }
+    e = bt_event(BINLOG_GTID_LIST_EVENT, b.data, b.len, 90, 0, 0, &n);
+    assert_int_equal(binlog_event_parse(&ev, &mdb, e, n, 4, 0, NULL), 0);
+    binlog_gtid_list gl;
+    assert_int_equal(binlog_gtid_list_decode(&gl, &ev, NULL), 0);
+    assert_int_equal(gl.count, 2);
+    assert_int_equal(gl.flags, 1);
+    assert_int_equal(gl.gtids[1].domain_id, 1);
+    assert_int_equal(gl.gtids[1].seq_no, 1001);
+    binlog_gtid_list_fini(&gl);
+    bt_put_le(e + 19, 3, 4);
+    assert_int_equal(binlog_gtid_list_decode(&gl, &ev, &err), BINLOG_ERR_TRUNCATED);
+    assert_non_null(strstr(err.message, "3 GTIDs"));
+    binlog_gtid_list_fini(&gl);
+    free(e);
+    dm_buf_fini(&b);
+}
+
+// Legacy temporal codes (7, 11, 12), INT24 sign extension, a 2-byte ENUM and an old-style
+// VAR_STRING, decoded from a table map and row built by hand.
+static void test_legacy_types(void **state)
+{
+    (void)state;
+    dm_buf b, sql;
+    dm_buf_init(&b);
+    dm_buf_init(&sql);
+    evbuf e;
+    binlog_table_map *tm;
+    le(&b, 5, 6);
+    le(&b, 0, 2);
+    put(&b, "\x01" "d\x00\x01t\x00", 6);
+    lenenc(&b, 6);
+    put(&b, (uint8_t[]){7, 11, 12, 9, 254, 253}, 6);
+    lenenc(&b, 4);
+    put(&b, (uint8_t[]){BINLOG_TYPE_ENUM, 2, 0x2C, 0x01}, 4);
+    u8(&b, 0);
+    mk(&e, BINLOG_TABLE_MAP_EVENT, &b, 300, 0, 0);
+    dm_err err;
+    if (binlog_table_map_decode(&tm, &mysql_fde, &e.ev, &err))
+        fail_msg("%s", err.message);
+    drop(&e);
+    assert_int_equal(tm->columns[4].real_type, BINLOG_TYPE_ENUM);
+    assert_int_equal(tm->columns[4].pack_len, 2);
+    assert_int_equal(tm->columns[5].max_len, 300);
+    le(&b, 5, 6);
+    le(&b, 1, 2);
+    lenenc(&b, 6);
+    u8(&b, 0x3F);
+    u8(&b, 0);
+    le(&b, 1700000000, 4);                          // TIMESTAMP
+    le(&b, (uint64_t)(0x1000000 - 123456), 3);      // TIME -12:34:56
+    le(&b, 20240102030405ull, 8);                   // DATETIME
+    le(&b, 0xFFFFFE, 3);                            // INT24 -2
+    le(&b, 300, 2);                                 // ENUM index 300
+    le(&b, 3, 2);
+    str(&b, "abc");                                 // VAR_STRING(300): 2-byte length
+    mk(&e, BINLOG_WRITE_ROWS_EVENT_V1, &b, 400, 0, 0);
+    binlog_rows rows;
+    binlog_row row;
+    bool end;
+    binlog_row_init(&row);
+    assert_int_equal(binlog_rows_decode(&rows, &mysql_fde, &e.ev, NULL, &err), 0);
+    if (binlog_rows_next(&row, &end, &rows, tm, &err))
+        fail_msg("%s", err.message);
+    for (uint32_t i = 0; i < 6; i++) {
+        if (i)
+            dm_buf_puts(&sql, ", ");
+        assert_int_equal(binlog_value_to_sql(&sql, &row.after[i], NULL, NULL), 0);
+    }
+    assert_string_equal(sql.data, "'2023-11-14 22:13:20', '-12:34:56', '2024-01-02 03:04:05', -2, "
+                                  "300, 0x616263");
+    drop(&e);
+    binlog_row_fini(&row);
+    binlog_table_map_destroy(tm);
+    dm_buf_fini(&b);
+    dm_buf_fini(&sql);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -905,6 +1076,8 @@ int main(void)
         cmocka_unit_test(test_heartbeats_and_rotate),
         cmocka_unit_test(test_query_status_vars),
         cmocka_unit_test(test_header_and_crc),
+        cmocka_unit_test(test_mariadb_gtid_forms),
+        cmocka_unit_test(test_legacy_types),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }
