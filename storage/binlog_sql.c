@@ -81,10 +81,20 @@ static int put_text(dm_buf *out, const uint8_t *s, size_t n, bool utf8)
         return put_hex(out, "0x", s, n);
     if (!valid_utf8_printable(s, n))
         return put_hex(out, "_utf8mb4 0x", s, n);
-    int rc = dm_buf_putc(out, '\'');
-    for (size_t i = 0; i < n && !rc; i++)
-        rc = s[i] == '\'' ? dm_buf_puts(out, "''") : dm_buf_putc(out, (char)s[i]);
-    return rc ? rc : dm_buf_putc(out, '\'');
+    int rc = dm_buf_reserve(out, 2 * n + 2);
+    if (rc)
+        return rc;
+    char *p = out->data + out->len;
+    *p++ = '\'';
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '\'')
+            *p++ = '\'';
+        *p++ = (char)s[i];
+    }
+    *p++ = '\'';
+    out->len = (size_t)(p - out->data);
+    out->data[out->len] = '\0';
+    return 0;
 }
 
 static int put_float(dm_buf *out, double d, bool single)
@@ -107,37 +117,76 @@ static int put_float(dm_buf *out, double d, bool single)
     return dm_buf_puts(out, tmp);
 }
 
-static int put_fraction(dm_buf *out, const binlog_temporal *t)
+// fmt_uint writes v in decimal, zero-padded to at least width digits, and returns the end.
+// The applier renders every value of every row, so this avoids printf on the hot path.
+static char *fmt_uint(char *p, uint64_t v, int width)
 {
-    static const uint32_t div[7] = {1000000, 100000, 10000, 1000, 100, 10, 1};
-    if (t->fsp == 0)
-        return 0;
-    unsigned fsp = t->fsp > 6 ? 6 : t->fsp;
-    return dm_buf_printf(out, ".%0*u", (int)fsp, t->usec / div[fsp]);
+    char tmp[24];
+    int n = 0;
+    do {
+        tmp[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    while (n < width)
+        tmp[n++] = '0';
+    while (n)
+        *p++ = tmp[--n];
+    return p;
+}
+
+static int put_int(dm_buf *out, int64_t v)
+{
+    char buf[24], *p = buf;
+    if (v < 0) {
+        *p++ = '-';
+        p = fmt_uint(p, (uint64_t)0 - (uint64_t)v, 1);
+    } else {
+        p = fmt_uint(p, (uint64_t)v, 1);
+    }
+    return dm_buf_append(out, buf, (size_t)(p - buf));
+}
+
+static int put_uint(dm_buf *out, uint64_t v)
+{
+    char buf[24];
+    return dm_buf_append(out, buf, (size_t)(fmt_uint(buf, v, 1) - buf));
 }
 
 static int put_temporal(dm_buf *out, const binlog_temporal *t)
 {
-    int rc;
-    switch (t->kind) {
-    case BINLOG_TEMPORAL_YEAR:
-        return dm_buf_printf(out, "%u", t->year);
-    case BINLOG_TEMPORAL_DATE:
-        return dm_buf_printf(out, "'%04u-%02u-%02u'", t->year, t->month, t->day);
-    case BINLOG_TEMPORAL_TIME:
-        if ((rc = dm_buf_printf(out, "'%s%02u:%02u:%02u", t->negative ? "-" : "", t->hour,
-                                t->minute, t->second)))
-            return rc;
-        break;
-    default:
-        if ((rc = dm_buf_printf(out, "'%04u-%02u-%02u %02u:%02u:%02u", t->year, t->month, t->day,
-                                t->hour, t->minute, t->second)))
-            return rc;
-        break;
+    static const uint32_t div[7] = {1000000, 100000, 10000, 1000, 100, 10, 1};
+    char buf[64], *p = buf;
+    if (t->kind == BINLOG_TEMPORAL_YEAR)
+        return put_uint(out, t->year);
+    *p++ = '\'';
+    if (t->kind == BINLOG_TEMPORAL_TIME) {
+        if (t->negative)
+            *p++ = '-';
+        p = fmt_uint(p, t->hour, 2);
+    } else {
+        p = fmt_uint(p, t->year, 4);
+        *p++ = '-';
+        p = fmt_uint(p, t->month, 2);
+        *p++ = '-';
+        p = fmt_uint(p, t->day, 2);
+        if (t->kind == BINLOG_TEMPORAL_DATE) {
+            *p++ = '\'';
+            return dm_buf_append(out, buf, (size_t)(p - buf));
+        }
+        *p++ = ' ';
+        p = fmt_uint(p, t->hour, 2);
     }
-    if ((rc = put_fraction(out, t)))
-        return rc;
-    return dm_buf_putc(out, '\'');
+    *p++ = ':';
+    p = fmt_uint(p, t->minute, 2);
+    *p++ = ':';
+    p = fmt_uint(p, t->second, 2);
+    if (t->fsp) {
+        unsigned fsp = t->fsp > 6 ? 6 : t->fsp;
+        *p++ = '.';
+        p = fmt_uint(p, t->usec / div[fsp] % 1000000, (int)fsp);
+    }
+    *p++ = '\'';
+    return dm_buf_append(out, buf, (size_t)(p - buf));
 }
 
 int binlog_value_to_sql(dm_buf *out, const binlog_value *v, const binlog_column *col, dm_err *err)
@@ -148,19 +197,19 @@ int binlog_value_to_sql(dm_buf *out, const binlog_value *v, const binlog_column 
         rc = dm_buf_puts(out, "NULL");
         break;
     case BINLOG_VALUE_INT:
-        rc = dm_buf_printf(out, "%lld", (long long)v->i);
+        rc = put_int(out, v->i);
         break;
     case BINLOG_VALUE_UINT:
     case BINLOG_VALUE_BIT:
     case BINLOG_VALUE_SET:
-        rc = dm_buf_printf(out, "%llu", (unsigned long long)v->u);
+        rc = put_uint(out, v->u);
         break;
     case BINLOG_VALUE_ENUM:
         if (col && v->u >= 1 && v->u <= col->n_values)
             rc = put_text(out, (const uint8_t *)col->values[v->u - 1].ptr,
                           col->values[v->u - 1].len, true);
         else
-            rc = dm_buf_printf(out, "%llu", (unsigned long long)v->u);
+            rc = put_uint(out, v->u);
         break;
     case BINLOG_VALUE_FLOAT:
     case BINLOG_VALUE_DOUBLE:
