@@ -3,6 +3,8 @@
 #   full-crc32.bin     binlog_row_metadata=FULL, binlog_checksum=CRC32
 #   minimal-none.bin   binlog_row_metadata=NO_LOG (the default), binlog_checksum=NONE
 #   compressed.bin     log_bin_compress=ON (min length 10), FULL, CRC32
+#   minimal-image.bin  binlog_row_image=MINIMAL, FULL metadata: the INSERT, UPDATE and DELETE
+#                      of d.t_all only (partial row images)
 # and, for each, the rows as the server returns them (SELECT with canonical expressions):
 #   rows-insert.tsv (after the INSERTs), rows-update.tsv (after the UPDATE).
 # Usage: tests/data/binlog/gen.sh [PORT]   (run from the worktree root)
@@ -130,5 +132,11 @@ q "SET GLOBAL binlog_row_metadata=FULL, GLOBAL binlog_checksum=CRC32, GLOBAL log
    GLOBAL log_bin_compress_min_len=10; FLUSH BINARY LOGS"
 workload; capture compressed.bin
 cmp "$OUT/rows-insert.tsv.new" "$OUT/rows-insert.tsv"
+q "SET GLOBAL log_bin_compress=OFF, GLOBAL binlog_row_image=MINIMAL; FLUSH BINARY LOGS"
+q "DROP DATABASE IF EXISTS d; CREATE DATABASE d; CREATE TABLE d.t_all ($cols) ENGINE=InnoDB"
+q "$ins"
+q "SET time_zone='+00:00'; UPDATE d.t_all SET ti = ti + 1, vc = 'upd', ts6 = '2000-01-01 00:00:00.5' WHERE id = 1;
+   DELETE FROM d.t_all WHERE id = 4"
+capture minimal-image.bin
 rm -f "$OUT"/*.new
 ls -l "$OUT"
