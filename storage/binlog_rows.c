@@ -777,6 +777,17 @@ static int val_fail(dm_err *err, int code, const binlog_table_map *tm, uint32_t 
                        tm->schema.ptr, tm->table.ptr, col + 1, c->real_type, what, off);
 }
 
+// val_context prefixes an error from a value decoder with the row and column.
+static int val_context(dm_err *err, int rc, const binlog_table_map *tm, uint32_t col, size_t off)
+{
+    const binlog_column *c = &tm->columns[col];
+    dm_err_prefix(err, "row of %s.%s, column %u%s%.*s%s (type %u) at row offset %zu",
+                  tm->schema.ptr, tm->table.ptr, col + 1, c->name.ptr ? " `" : "",
+                  (int)c->name.len, c->name.ptr ? c->name.ptr : "", c->name.ptr ? "`" : "",
+                  c->real_type, off);
+    return rc;
+}
+
 static uint32_t frac_usec(const uint8_t *p, unsigned fsp)
 {
     switch ((fsp + 1) / 2) {
@@ -874,7 +885,7 @@ static int decode_value(binlog_value *v, const binlog_table_map *tm, uint32_t co
         size_t before = text->len;
         int rc = binlog_decimal_to_text(text, p, n, c->precision, c->scale, err);
         if (rc)
-            return val_fail(err, rc, tm, col, "invalid decimal digits", at);
+            return val_context(err, rc, tm, col, at);
         v->str.len = text->len - before;
         return dm_buf_putc(text, '\0') ? val_fail(err, DM_ERR_NOMEM, tm, col, "no memory", at) : 0;
     }
@@ -1043,7 +1054,7 @@ static int decode_value(binlog_value *v, const binlog_table_map *tm, uint32_t co
             int rc = x == 0 ? dm_buf_puts(text, "null")
                             : binlog_json_to_text(text, p, (size_t)x, err);
             if (rc)
-                return val_fail(err, rc, tm, col, "invalid binary JSON", at);
+                return val_context(err, rc, tm, col, at);
             v->str.len = text->len - before;
             if (dm_buf_putc(text, '\0'))
                 return val_fail(err, DM_ERR_NOMEM, tm, col, "no memory", at);

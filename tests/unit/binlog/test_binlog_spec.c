@@ -440,6 +440,23 @@ static void test_rows_v2_json(void **state)
     assert_int_equal(binlog_value_to_sql(&sql, &row.after[1], NULL, &err), DM_ERR_INVALID_ARG);
     drop(&e);
 
+    // a broken binary JSON value: the error names the row, the column and the JSON problem
+    le(&b, 42, 6);
+    le(&b, 1, 2);
+    le(&b, 2, 2);
+    lenenc(&b, 3);
+    u8(&b, 0x07);
+    u8(&b, 0x04);
+    le(&b, 1, 4);
+    le(&b, 3, 4);
+    put(&b, (uint8_t[]){0x00, 0x05, 0x00}, 3);
+    mk(&e, BINLOG_WRITE_ROWS_EVENT, &b, 400, 0, 1);
+    assert_int_equal(binlog_rows_decode(&rows, &mysql_fde, &e.ev, NULL, &err), 0);
+    assert_int_equal(binlog_rows_next(&row, &end, &rows, tm, &err), BINLOG_ERR_BAD_VALUE);
+    assert_non_null(strstr(err.message, "row of db.t, column 2 `j`"));
+    assert_non_null(strstr(err.message, "binary JSON: container header is truncated"));
+    drop(&e);
+
     // a rows event for another table id, or with another column count
     le(&b, 43, 6);
     le(&b, 1, 2);
