@@ -1001,6 +1001,7 @@ int relay_store_stats_get(relay_store_stats *out, relay_store *s, dm_err *err)
     rs_counts c;
     rs_segmeta m;
     char path[4200];
+    uint64_t visible;
     int rc;
     memset(out, 0, sizeof(*out));
     if ((rc = rs_read_begin(&txn, s, err)))
@@ -1015,8 +1016,10 @@ int relay_store_stats_get(relay_store_stats *out, relay_store *s, dm_err *err)
         rc = rs_lmdb_err(err, rc, "opening a cursor");
         goto done;
     }
-    if (mdb_cursor_get(cur, &key, &val, MDB_FIRST) == 0 &&
-        rs_get_be64(key.mv_data) <= s->visible_last &&
+    pthread_mutex_lock(&s->mu);
+    visible = s->visible_last;
+    pthread_mutex_unlock(&s->mu);
+    if (mdb_cursor_get(cur, &key, &val, MDB_FIRST) == 0 && rs_get_be64(key.mv_data) <= visible &&
         rs_segmeta_decode(&m, val.mv_data, val.mv_size, rs_get_be64(key.mv_data), NULL) == 0) {
         out->empty = false;
         out->first.epoch = m.epoch;

@@ -948,6 +948,85 @@ static void test_map_grows(void **st)
     rm_dir(dir);
 }
 
+typedef struct follower {
+    relay_store *s;
+    uint64_t want_seq;
+    uint64_t seen_seq;
+    int errors;
+} follower;
+
+// follow reads with waits until want_seq, checking that transactions arrive in order and
+// whole.
+static void *follow(void *arg)
+{
+    follower *f = arg;
+    relay_store_reader *r = NULL;
+    relay_store_event ev;
+    bool in_trx = false;
+    if (relay_store_reader_create(&r, f->s, NULL) != 0) {
+        f->errors++;
+        return NULL;
+    }
+    while (f->seen_seq < f->want_seq) {
+        int rc = relay_store_reader_next(&ev, r, NULL);
+        if (rc == RELAY_STORE_END) {
+            if (in_trx)
+                f->errors++; // a partial transaction was visible
+            rc = relay_store_reader_wait(r, 5000, NULL);
+            if (rc != 0) {
+                f->errors++;
+                break;
+            }
+            continue;
+        }
+        if (rc != 0) {
+            f->errors++;
+            break;
+        }
+        if (ev.has_gtid && ev.data[4] == EV_GTID_MDB && ev.gtid.seq != f->seen_seq + 1)
+            f->errors++;
+        if (ev.trx_end && ev.has_gtid)
+            f->seen_seq = ev.gtid.seq;
+        in_trx = !ev.trx_end;
+    }
+    relay_store_reader_destroy(r);
+    return NULL;
+}
+
+static void test_concurrent_readers(void **st)
+{
+    char dir[256];
+    stream w = {0};
+    follower f[3];
+    pthread_t th[3];
+    relay_store_stats stats;
+    (void)st;
+    test_dir(dir, sizeof(dir), "concurrent");
+    w.s = open_store(dir, GTID_FLAVOR_MARIADB, 4096, 16384);
+    w.flavor = GTID_FLAVOR_MARIADB;
+    begin(w.s, "s1");
+    st_new_file(&w, "bin.000001");
+    for (int i = 0; i < 3; i++) {
+        f[i] = (follower){w.s, 300, 0, 0};
+        pthread_create(&th[i], NULL, follow, &f[i]);
+    }
+    for (int i = 0; i < 300; i++) {
+        st_trx(&w, i % 50 == 0 ? 20 : 2, 500, true);
+        if (i % 7 == 0)
+            assert_int_equal(relay_store_flush(w.s, NULL), 0);
+        if (i % 40 == 0)
+            assert_int_equal(relay_store_stats_get(&stats, w.s, NULL), 0);
+    }
+    assert_int_equal(relay_store_flush(w.s, NULL), 0);
+    for (int i = 0; i < 3; i++) {
+        pthread_join(th[i], NULL);
+        assert_int_equal(f[i].errors, 0);
+        assert_int_equal(f[i].seen_seq, 300);
+    }
+    relay_store_close(w.s);
+    rm_dir(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -964,6 +1043,7 @@ int main(void)
         cmocka_unit_test(test_wait),
         cmocka_unit_test(test_group_commit_bounds),
         cmocka_unit_test(test_map_grows),
+        cmocka_unit_test(test_concurrent_readers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
