@@ -948,6 +948,45 @@ static void test_map_grows(void **st)
     rm_dir(dir);
 }
 
+static void test_positions_over_4gib(void **st)
+{
+    char dir[256];
+    stream w = {0};
+    relay_store_reader *r = NULL;
+    relay_store_event ev;
+    relay_store_pos p = {0};
+    uint64_t at[6];
+    (void)st;
+    test_dir(dir, sizeof(dir), "4gib");
+    w.s = open_store(dir, GTID_FLAVOR_MARIADB, 2048, 8192);
+    w.flavor = GTID_FLAVOR_MARIADB;
+    begin(w.s, "s1");
+    st_new_file(&w, "bin.000001");
+    // the stream jumps (a hole, as after skipped groups) to just below 4 GiB and crosses it;
+    // header log_pos holds the low 32 bits
+    w.pos = 0xFFFFF000ull;
+    for (int i = 0; i < 6; i++) {
+        at[i] = w.pos;
+        st_trx(&w, 10, 300, true);
+    }
+    assert_true(w.pos > 0x100000000ull);
+    assert_int_equal(relay_store_flush(w.s, NULL), 0);
+    assert_int_equal(relay_store_reader_create(&r, w.s, NULL), 0);
+    p.epoch = 1;
+    snprintf(p.file, sizeof(p.file), "bin.000001");
+    for (int i = 0; i < 6; i++) {
+        p.pos = at[i];
+        assert_int_equal(relay_store_reader_seek_pos(r, &p, NULL), 0);
+        assert_int_equal(relay_store_reader_next(&ev, r, NULL), 0);
+        assert_int_equal(ev.pos, at[i]);
+        assert_int_equal(ev.gtid.seq, (uint64_t)i + 1);
+        check_event(&ev);
+    }
+    relay_store_reader_destroy(r);
+    relay_store_close(w.s);
+    rm_dir(dir);
+}
+
 typedef struct follower {
     relay_store *s;
     uint64_t want_seq;
@@ -1044,6 +1083,7 @@ int main(void)
         cmocka_unit_test(test_group_commit_bounds),
         cmocka_unit_test(test_map_grows),
         cmocka_unit_test(test_concurrent_readers),
+        cmocka_unit_test(test_positions_over_4gib),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
