@@ -464,6 +464,13 @@ int relay_store_open(relay_store **out, const char *dir, const relay_store_opts 
         s->opts.commit_ms = 100;
     if (s->opts.zstd_level == 0)
         s->opts.zstd_level = 3;
+    if (s->opts.segment_bytes > RS_SEGMENT_MAX) {
+        // A segment holds at most this plus one event (≤ 1 GiB): its size fits in 32 bits.
+        rc = dm_err_set(err, DM_ERR_INVALID_ARG, DM_ERR_SCOPE_INTERNAL,
+                        "relay store: segment_bytes %zu exceeds %zu", s->opts.segment_bytes,
+                        RS_SEGMENT_MAX);
+        goto fail;
+    }
     s->dir = strdup(dir ? dir : "");
     if (s->dir == NULL) {
         rc = nomem(err);
@@ -564,7 +571,8 @@ static int seal(relay_store *s, size_t len, uint32_t events, uint64_t end_pos, b
     q->end_pos = end_pos;
     q->events = events;
     q->created = (int64_t)time(NULL);
-    q->flags = (uint8_t)((s->cur.mid_trx ? RS_SEG_F_MID_TRX : 0) | (trx_end ? RS_SEG_F_TRX_END : 0));
+    q->flags = (uint8_t)((s->cur.mid_trx ? RS_SEG_F_MID_TRX : 0) |
+                         (trx_end ? RS_SEG_F_TRX_END : 0));
     dm_buf_reset(&q->gtids);
     if (dm_buf_append(&q->gtids, s->cur.gtids.data, s->cur.gtids.len))
         return nomem(err);
@@ -794,8 +802,10 @@ int relay_store_append(relay_store *s, const void *event, size_t len,
                           "relay store %s: append before relay_store_begin_epoch", s->dir);
     if (m->file == NULL || m->file[0] == '\0' || strlen(m->file) >= RELAY_STORE_FILE_MAX)
         return bad_event(err, m, "missing or too long file name");
-    if (len < RS_EV_HEADER || len > UINT32_MAX || rs_get_u32(ev + 9) != len)
+    if (len < RS_EV_HEADER || rs_get_u32(ev + 9) != len)
         return bad_event(err, m, "event size field disagrees with its %zu bytes", len);
+    if (len > ((size_t)1 << 30)) // the servers' packet limit (MAX_MAX_ALLOWED_PACKET)
+        return bad_event(err, m, "%zu bytes exceed 1 GiB", len);
     type = ev[4];
     logpos = rs_get_u32(ev + 13);
     if (rs_get_u16(ev + 17) & 0x0020)

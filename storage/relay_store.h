@@ -35,7 +35,7 @@
 #define RELAY_STORE_ERR_EVENT 28004   // append: the event or its metadata is invalid
 #define RELAY_STORE_ERR_PURGED 28005  // the requested position/GTID set is no longer stored
 #define RELAY_STORE_ERR_UNKNOWN_POS 28006 // the epoch or file of a position is not in the store
-#define RELAY_STORE_ERR_ZSTD 28007    // zstd compression or decompression failed
+#define RELAY_STORE_ERR_ZSTD 28007    // zstd compression failed (bad frames are ERR_CORRUPT)
 #define RELAY_STORE_ERR_STATE 28008   // call not valid now (no epoch begun, flavour mismatch)
 #define RELAY_STORE_ERR_VERSION 28009 // the environment has an unknown format version
 
@@ -52,7 +52,7 @@ typedef struct relay_store_pos {
 typedef struct relay_store_opts {
     gtid_flavor flavor;        // required when the store is created; checked on reopen
     uint64_t map_size;         // initial LMDB map size; 0 = 16 GiB (grows when full)
-    size_t segment_bytes;      // raw bytes per segment; 0 = 1 MiB
+    size_t segment_bytes;      // raw bytes per segment; 0 = 1 MiB, at most 256 MiB
     size_t commit_bytes;       // group commit when this many raw bytes wait; 0 = 4 MiB
     unsigned commit_ms;        // group commit when the oldest waiting event is this old; 0 = 100
     int zstd_level;            // 0 = 3
@@ -110,7 +110,8 @@ typedef struct relay_store_event {
 // environment when they do not exist. On open, pending data of a transaction left
 // unfinished by a crash is discarded. NULL opts = defaults (then the store must exist).
 // Errors: RELAY_STORE_ERR_LMDB, RELAY_STORE_ERR_STATE (flavour differs from the stored
-// one, or no flavour for a new store), RELAY_STORE_ERR_VERSION, DM_ERR_IO, DM_ERR_NOMEM.
+// one, or no flavour for a new store), RELAY_STORE_ERR_VERSION, DM_ERR_INVALID_ARG
+// (segment_bytes too large), DM_ERR_IO, DM_ERR_NOMEM.
 int relay_store_open(relay_store **out, const char *dir, const relay_store_opts *opts,
                      dm_err *err);
 
@@ -135,9 +136,9 @@ int relay_store_begin_epoch(uint32_t *out, relay_store *s, const char *label,
 // becomes durable and visible to readers with a later group commit, once its transaction
 // ended. A commit happens inside append when commit_bytes or commit_ms is exceeded; the
 // caller calls relay_store_flush when the upstream is idle (relay_store_flush_due_ms tells
-// when). Checks: size field == len >= 19, log_pos (when not 0) == low 32 bits of
-// next_pos, not ARTIFICIAL, not a heartbeat, positions increasing in a file, a file change
-// only between transactions, the GTID's flavour. Writer thread.
+// when). Checks: size field == len >= 19, len <= 1 GiB, log_pos (when not 0) == low 32
+// bits of next_pos, not ARTIFICIAL, not a heartbeat, positions increasing in a file, a file
+// change only between transactions, the GTID's flavour. Writer thread.
 // Errors: RELAY_STORE_ERR_EVENT, RELAY_STORE_ERR_STATE, RELAY_STORE_ERR_LMDB,
 // RELAY_STORE_ERR_ZSTD, DM_ERR_NOMEM.
 int relay_store_append(relay_store *s, const void *event, size_t len,
@@ -166,7 +167,7 @@ int relay_store_durable_pos(relay_store_durable *out, relay_store *s, dm_err *er
 // relay_store_durable_fini frees the set in d. d may be NULL.
 void relay_store_durable_fini(relay_store_durable *d);
 
-// relay_store_stats fills *out. Any thread. Errors: RELAY_STORE_ERR_LMDB, DM_ERR_IO.
+// relay_store_stats_get fills *out. Any thread. Errors: RELAY_STORE_ERR_LMDB, DM_ERR_IO.
 int relay_store_stats_get(relay_store_stats *out, relay_store *s, dm_err *err);
 
 // relay_store_file_fde appends to out the last FORMAT_DESCRIPTION event (type 15) stored

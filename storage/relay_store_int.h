@@ -20,7 +20,7 @@
 #define RS_REC_TRX_END 0x01u
 #define RS_REC_GTID 0x02u
 #define RS_REC_FIXED 17u               // flags + pos + next_pos
-#define RS_RAW_MAX ((size_t)UINT32_MAX) // raw bytes a segment may claim
+#define RS_SEGMENT_MAX ((size_t)256 << 20) // largest segment_bytes option
 #define RS_EV_HEADER 19u
 
 // A segment sealed in memory, waiting for the next commit.
