@@ -28,6 +28,7 @@
 // mdb_env_set_mapsize (under the exclusive side of resize_lock, since LMDB allows it only
 // with no transaction active in the process) and the commit retried.
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +36,7 @@
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "dm_log.h"
 #include "relay_store_int.h"
@@ -295,6 +297,18 @@ static int mkdir_p(const char *dir, dm_err *err)
     return 0;
 }
 
+// sync_dir fsyncs a directory so that entries created in it (the environment's files, the
+// source's directory) survive a power loss.
+static int sync_dir(const char *dir, dm_err *err)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc = 0;
+    if (fd < 0 || fsync(fd) != 0)
+        rc = dm_err_from_errno(err, errno, "relay store: fsync directory %s", dir);
+    if (fd >= 0)
+        close(fd);
+    return rc;
+}
+
 typedef struct open_ctx {
     const relay_store_opts *opts;
 } open_ctx;
@@ -494,6 +508,18 @@ int relay_store_open(relay_store **out, const char *dir, const relay_store_opts 
     mdb_reader_check(s->env, NULL); // reader slots left by a killed process
     if ((rc = store_write(s, open_dbs, &octx, err)))
         goto fail;
+    {
+        char parent[4096];
+        char *slash;
+        snprintf(parent, sizeof(parent), "%s", s->dir);
+        slash = strrchr(parent, '/');
+        if (slash && slash != parent)
+            *slash = '\0';
+        else
+            snprintf(parent, sizeof(parent), "%s", slash ? "/" : ".");
+        if ((rc = sync_dir(s->dir, err)) || (rc = sync_dir(parent, err)))
+            goto fail;
+    }
     if ((rc = load_state(s, err)))
         goto fail;
     if ((rc = drop_pending(s, err)))

@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "store_test_util.h"
@@ -987,6 +988,64 @@ static void test_positions_over_4gib(void **st)
     rm_dir(dir);
 }
 
+static void test_open_errors_and_empty_store(void **st)
+{
+    char dir[256], file[300];
+    relay_store *s = NULL;
+    relay_store_opts o = {0};
+    relay_store_stats stats;
+    relay_store_durable d;
+    relay_store_reader *r = NULL;
+    relay_store_event ev;
+    gtid_set *g = NULL;
+    FILE *f;
+    dm_err e;
+    (void)st;
+    test_dir(dir, sizeof(dir), "openerr");
+    o.flavor = GTID_FLAVOR_MYSQL;
+    // a regular file where the directory should be
+    assert_int_equal(mkdir(dir, 0755), 0);
+    snprintf(file, sizeof(file), "%s/plain", dir);
+    f = fopen(file, "w");
+    fclose(f);
+    assert_int_not_equal(relay_store_open(&s, file, &o, &e), 0);
+    assert_null(s);
+    assert_non_null(strstr(e.message, "plain"));
+    o.segment_bytes = (size_t)1 << 30;
+    assert_int_equal(relay_store_open(&s, dir, &o, &e), DM_ERR_INVALID_ARG);
+    o.segment_bytes = 0;
+    // an empty store: stats, durable position, readers, seeks
+    assert_int_equal(relay_store_open(&s, dir, &o, &e), 0);
+    assert_int_equal(relay_store_stats_get(&stats, s, NULL), 0);
+    assert_true(stats.empty);
+    assert_int_equal(stats.segments, 0);
+    assert_int_equal(relay_store_durable_pos(&d, s, NULL), 0);
+    assert_int_equal(d.pos.epoch, 0);
+    assert_true(gtid_set_is_empty(d.gtids));
+    relay_store_durable_fini(&d);
+    relay_store_durable_fini(NULL);
+    assert_int_equal(relay_store_reader_create(&r, s, NULL), 0);
+    assert_int_equal(relay_store_reader_next(&ev, r, NULL), RELAY_STORE_END);
+    assert_int_equal(gtid_set_create(&g, GTID_FLAVOR_MYSQL, NULL), 0);
+    assert_int_equal(relay_store_reader_seek_gtid(r, g, NULL), 0);
+    assert_int_equal(relay_store_reader_next(&ev, r, NULL), RELAY_STORE_END);
+    assert_int_equal(relay_store_reader_seek_pos(r, &(relay_store_pos){1, "x", 4}, &e),
+                     RELAY_STORE_ERR_UNKNOWN_POS);
+    {
+        dm_buf b;
+        relay_store_segment_info info;
+        dm_buf_init(&b);
+        assert_int_equal(relay_store_segment_get(&b, &info, s, 0, NULL), RELAY_STORE_END);
+        dm_buf_fini(&b);
+    }
+    gtid_set_destroy(g);
+    relay_store_reader_destroy(r);
+    relay_store_reader_destroy(NULL);
+    relay_store_close(s);
+    relay_store_close(NULL);
+    rm_dir(dir);
+}
+
 typedef struct follower {
     relay_store *s;
     uint64_t want_seq;
@@ -1084,6 +1143,7 @@ int main(void)
         cmocka_unit_test(test_map_grows),
         cmocka_unit_test(test_concurrent_readers),
         cmocka_unit_test(test_positions_over_4gib),
+        cmocka_unit_test(test_open_errors_and_empty_store),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
