@@ -30,7 +30,8 @@
 #include "dm_err.h"
 #include "rules_def.h"
 
-// Error codes (config class, 20001-20099 for the loader; secret.h uses 20200-20299).
+// Error codes (config class): 20001-20099 loader errors, 20100-20199 loader warnings,
+// 20200-20299 secret.h.
 #define CONFIG_ERR_INVALID 20001        // the file has errors; details are in the config_diag
 #define CONFIG_ERR_YAML 20002           // YAML syntax error
 #define CONFIG_ERR_UNKNOWN_KEY 20003    // a key that neither DM nor this project knows
@@ -57,6 +58,8 @@
 #define CONFIG_WARN_IGNORED 20102     // accepted and has no effect (DM ignores it as well)
 #define CONFIG_WARN_PASSWORD 20103    // looked encrypted but could not be decrypted: plaintext used
 #define CONFIG_WARN_NOTICE 20104      // DM's adjust-time warnings (meta unused in mode all, ...)
+#define CONFIG_WARN_FIRST 20100
+#define CONFIG_WARN_LAST 20199
 
 #define CONFIG_MAX_INPUT (16u * 1024u * 1024u)
 #define CONFIG_MAX_SOURCE_ID_LEN 32
@@ -91,8 +94,8 @@ typedef struct config_diag {
 void config_diag_init(config_diag *d);
 void config_diag_fini(config_diag *d);
 
-// config_diag_add appends an entry (an error when code < CONFIG_WARN_UNSUPPORTED, else a
-// warning) with a printf-style message. Returns 0 or DM_ERR_NOMEM.
+// config_diag_add appends an entry (a warning when code is in CONFIG_WARN_FIRST..
+// CONFIG_WARN_LAST, else an error) with a printf-style message. Returns 0 or DM_ERR_NOMEM.
 int config_diag_add(config_diag *d, int code, const char *file, config_pos pos, const char *key,
                     const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 

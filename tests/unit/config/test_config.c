@@ -15,6 +15,7 @@
 
 #include "config.h"
 #include "config_int.h"
+#include "dm_buf.h"
 #include "secret.h"
 
 static const char *data_dir(void)
@@ -608,6 +609,33 @@ static void test_anchors_merge_and_bombs(void **state)
     config_diag_fini(&d);
 }
 
+// Inputs that would make libyaml quadratic are refused up front, quickly.
+static void test_pathological_yaml_refused(void **state)
+{
+    size_t n = 100000;
+    char *deep = malloc(2 * n + 64), *p;
+    config_task *t = NULL;
+    config_diag d;
+    dm_buf b;
+    (void)state;
+    p = deep + sprintf(deep, "ignore-checking-items: ");
+    memset(p, '[', n);
+    memset(p + n, ']', n);
+    p[2 * n] = '\0';
+    assert_int_equal(task_str(&t, deep, &d), CONFIG_ERR_TOO_LARGE);
+    expect_error(&d, CONFIG_ERR_TOO_LARGE, "", 1);
+    config_diag_fini(&d);
+    free(deep);
+    dm_buf_init(&b);
+    dm_buf_puts(&b, "x:\n");
+    for (int i = 0; i < 2000; i++)
+        dm_buf_printf(&b, "  - &a%d 1\n", i);
+    assert_int_equal(task_str(&t, b.data, &d), CONFIG_ERR_TOO_LARGE);
+    assert_non_null(strstr(d.errors[0].message, "anchors"));
+    config_diag_fini(&d);
+    dm_buf_fini(&b);
+}
+
 static void test_source_checks(void **state)
 {
     const char *y = "source-id: s\n"
@@ -775,6 +803,7 @@ int main(void)
         cmocka_unit_test(test_aliases_and_deprecations),
         cmocka_unit_test(test_yaml_errors_and_dup_keys),
         cmocka_unit_test(test_anchors_merge_and_bombs),
+        cmocka_unit_test(test_pathological_yaml_refused),
         cmocka_unit_test(test_source_checks),
         cmocka_unit_test(test_encrypted_password),
         cmocka_unit_test(test_detect_kind_and_durations),
