@@ -416,6 +416,14 @@ config_kind config_detect_kind(const char *text, size_t len);
 // CONFIG_ERR_TOO_LARGE, DM_ERR_NOMEM, with details in err.
 int config_read_file(char **out, size_t *out_len, const char *path, dm_err *err);
 
+// config_task_instance / _route / _filter / _balist / _expr_filter return the instance with
+// source_id, or the rule named name, or NULL. The result points into t (valid while t lives).
+const config_instance *config_task_instance(const config_task *t, const char *source_id);
+const rules_def_route *config_task_route(const config_task *t, const char *name);
+const rules_def_filter *config_task_filter(const config_task *t, const char *name);
+const rules_def_balist *config_task_balist(const config_task *t, const char *name);
+const config_expr_filter *config_task_expr_filter(const config_task *t, const char *name);
+
 // ---------------------------------------------------------------------------------------
 // Rendering.
 

@@ -244,6 +244,14 @@ static void test_dm_full_task_example(void **state)
     assert_int_equal(t->instances[0].validator.row_error_delay_ms, 30 * 60 * 1000);
     assert_int_equal(t->instances[1].syncer.worker_count, 16);
     assert_string_equal(t->target_db.session[0].name, "sql_mode");
+    // Lookups the daemons use to resolve an instance's rules.
+    assert_ptr_equal(config_task_instance(t, "mysql-replica-02"), &t->instances[1]);
+    assert_null(config_task_instance(t, "nope"));
+    assert_ptr_equal(config_task_route(t, t->instances[0].route_rules[1].name), &t->routes[1]);
+    assert_ptr_equal(config_task_filter(t, "filter-rule-2"), &t->filters[1]);
+    assert_ptr_equal(config_task_balist(t, t->instances[0].block_allow_list), &t->balists[0]);
+    assert_ptr_equal(config_task_expr_filter(t, "even_c"), &t->expr_filters[0]);
+    assert_null(config_task_route(t, "even_c"));
     assert_string_equal(t->target_db.security->ssl_ca, "/path/to/ca.pem");
     // The normalized JSON masks the password.
     j = config_task_to_json(t);
