@@ -379,7 +379,9 @@ typedef struct config_task {
 // config_source_load reads, parses and validates the source file at path. On success *out
 // is a new config_source (free with config_source_destroy) and 0 is returned; warnings are
 // appended to diag. On failure *out is NULL and the return is CONFIG_ERR_INVALID (every
-// problem is in diag), DM_ERR_IO (the file cannot be read; also in diag) or DM_ERR_NOMEM.
+// problem is in diag), CONFIG_ERR_YAML (not YAML; position in diag), CONFIG_ERR_TOO_LARGE
+// (size, nesting or anchor limits; in diag), DM_ERR_IO (the file cannot be read; in diag) or
+// DM_ERR_NOMEM.
 // diag may be NULL when the caller only wants the verdict.
 int config_source_load(config_source **out, const char *path, config_diag *diag);
 int config_source_load_opts(config_source **out, const char *path, const config_load_opts *opts,
