@@ -1176,16 +1176,20 @@ static int purge_txn(MDB_txn *txn, relay_store *s, void *vctx, dm_err *err)
     purge_ctx *ctx = vctx;
     MDB_cursor *cur = NULL;
     MDB_val key, val;
-    uint64_t ids[RS_PURGE_BATCH], bytes = 0;
-    size_t n = 0;
+    uint64_t *ids = NULL, bytes = 0, safe_bytes = 0;
+    size_t n = 0, cap = 0, safe = 0;
     rs_counts c;
-    int rc, mrc;
-    int64_t deficit = ctx->deficit;
+    int rc = 0, mrc;
+    int64_t deficit = ctx->deficit, safe_deficit = deficit;
+    bool held = false;
     if ((rc = mdb_cursor_open(txn, s->db_segmeta, &cur)))
         return lmdb_rc(err, rc, "opening a cursor");
     mrc = mdb_cursor_get(cur, &key, &val, MDB_FIRST);
     ctx->done = true;
-    while (mrc == 0 && n < RS_PURGE_BATCH) {
+    // Collect up to RS_PURGE_BATCH segments, or more to reach the end of a transaction:
+    // the store is only ever cut after a segment that ends a transaction, so what remains
+    // never starts inside one.
+    while (mrc == 0 && (safe < RS_PURGE_BATCH || safe != n)) {
         uint64_t id = rs_get_be64(key.mv_data);
         rs_segmeta m;
         uint8_t ek[16], fk[8];
@@ -1207,31 +1211,48 @@ static int purge_txn(MDB_txn *txn, relay_store *s, void *vctx, dm_err *err)
         if (!go)
             break;
         if (ctx->have_hold && memcmp(ek, ctx->hold_key, 16) > 0) {
-            ctx->res->held = true;
+            held = true;
             break;
+        }
+        if (n == cap) {
+            size_t ncap = cap ? cap * 2 : RS_PURGE_BATCH;
+            uint64_t *nids = realloc(ids, ncap * sizeof(*ids));
+            if (nids == NULL) {
+                rc = nomem(err);
+                goto done;
+            }
+            ids = nids;
+            cap = ncap;
         }
         ids[n++] = id;
         bytes += m.stored_len;
         deficit -= (int64_t)m.stored_len;
+        if (m.flags & RS_SEG_F_TRX_END) {
+            safe = n;
+            safe_bytes = bytes;
+            safe_deficit = deficit;
+        }
         mrc = mdb_cursor_get(cur, &key, &val, MDB_NEXT);
     }
     mdb_cursor_close(cur);
     cur = NULL;
-    if (n == RS_PURGE_BATCH)
-        ctx->done = false;
+    if (mrc == 0 && safe == n && n >= RS_PURGE_BATCH)
+        ctx->done = false; // stopped for the batch size only: another round follows
     counts_load(&c, txn, s);
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < safe; i++)
         if ((rc = del_segment(txn, s, ids[i], &c, err)))
             goto done;
-    if (n && (rc = counts_store(txn, s, &c, err)))
+    if (safe && (rc = counts_store(txn, s, &c, err)))
         goto done;
-    // Applied to ctx only after this transaction's work is complete (a retry redoes it).
-    ctx->res->segments += n;
-    ctx->res->bytes += bytes;
-    ctx->deficit = deficit;
+    // Applied to ctx only once this transaction's work is complete (a retry redoes it).
+    ctx->res->segments += safe;
+    ctx->res->bytes += safe_bytes;
+    ctx->res->held = ctx->res->held || held;
+    ctx->deficit = safe_deficit;
 done:
     if (cur)
         mdb_cursor_close(cur);
+    free(ids);
     return rc;
 }
 
