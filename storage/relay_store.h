@@ -13,8 +13,9 @@
 //
 // Threading: one writer thread calls the writer functions (begin_epoch, append, flush,
 // discard_partial, purge); any number of reader objects, each used by one thread at a time,
-// read concurrently from the same process. relay_store_durable_pos, relay_store_stats,
-// relay_store_file_fde and the reader-registration functions may be called from any thread.
+// read concurrently from the same process. relay_store_durable_pos, relay_store_stats_get,
+// relay_store_file_fde, relay_store_segment_get and the reader-registration functions may
+// be called from any thread.
 // Remote readers do not open the environment: they go through relayd, which ships stored
 // segments as they are (relay_store_segment_get) to relay_store_segment_iter on the far side.
 #ifndef DM_RELAY_STORE_H
