@@ -882,6 +882,7 @@ static void test_group_commit_bounds(void **st)
     usleep(40 * 1000);
     assert_int_equal(relay_store_flush_due_ms(w.s), 0);
     st_trx(&w, 1, 100, true); // the time bound passed: its first append commits trx 1
+    assert_int_equal(relay_store_reader_wait(r, 5000, NULL), 0);
     assert_int_equal(read_all(r, NULL, NULL), 1 + 3);
     assert_int_equal(relay_store_flush(w.s, NULL), 0);
     assert_int_equal(relay_store_flush_due_ms(w.s), -1);
@@ -889,6 +890,7 @@ static void test_group_commit_bounds(void **st)
     // the byte bound
     for (int i = 0; i < 400; i++)
         st_trx(&w, 3, 1000, true);
+    assert_int_equal(relay_store_reader_wait(r, 5000, NULL), 0);
     {
         int n = read_all(r, NULL, NULL);
         if (n <= 100)
