@@ -89,12 +89,15 @@ int schema_err_server_code(int code)
     case SCHEMA_ERR_BAD_PREFIX: return 1089;
     case SCHEMA_ERR_TOO_LONG: return 1074;
     case SCHEMA_ERR_BLOB_KEY: return 1170;
+    case SCHEMA_ERR_INVISIBLE: return 4108;
+    case SCHEMA_ERR_NO_VISIBLE: return 4106;
     case TRACKER_ERR_UNKNOWN_DB: return 1049;
     case TRACKER_ERR_DB_EXISTS: return 1007;
     case TRACKER_ERR_DROP_DB: return 1008;
     case TRACKER_ERR_TABLE_EXISTS: return 1050;
     case TRACKER_ERR_UNKNOWN_TABLE: return 1051;
     case TRACKER_ERR_NO_SUCH_TABLE: return 1146;
+    case TRACKER_ERR_NOT_UNIQUE: return 1066;
     default: return 0;
     }
 }
@@ -1109,24 +1112,90 @@ static size_t utf8_chars(const char *s, size_t n)
     return count;
 }
 
+// parse_uint reads up to maxd digits at *p; false when there are none.
+static bool parse_uint(const char **p, int maxd, int *out)
+{
+    int n = 0, v = 0;
+    while (n < maxd && isdigit((unsigned char)**p)) {
+        v = v * 10 + (**p - '0');
+        (*p)++;
+        n++;
+    }
+    *out = v;
+    return n > 0;
+}
+
+// norm_temporal checks a DATE/TIME/DATETIME/TIMESTAMP literal and writes it the way the
+// server stores it: zero-padded fields and exactly fsp fraction digits.
 static int norm_temporal(dm_buf *out, const schema_column *c, literal *lit, dm_err *err)
 {
-    const char *s = lit->bytes.data ? lit->bytes.data : "";
-    int fsp = c->type.length > 0 ? (int)c->type.length : 0;
-    const char *dot = strchr(s, '.');
-    size_t base = dot ? (size_t)(dot - s) : strlen(s);
-    if (base == 0)
-        return bad_default(err, c->name);
-    if (dm_buf_putc(out, '\'') || dm_buf_append(out, s, base))
-        return DM_ERR_NOMEM;
-    if (c->type.base != SCHEMA_TYPE_DATE && fsp > 0) {
-        const char *f = dot ? dot + 1 : "";
-        if (dm_buf_putc(out, '.'))
-            return DM_ERR_NOMEM;
-        for (int i = 0; i < fsp; i++)
-            if (dm_buf_putc(out, *f ? *f++ : '0'))
-                return DM_ERR_NOMEM;
+    const char *p = lit->bytes.data ? lit->bytes.data : "";
+    schema_base_type b = c->type.base;
+    int fsp = (b != SCHEMA_TYPE_DATE && c->type.length > 0) ? (int)c->type.length : 0;
+    int y = 0, mo = 0, d = 0, h = 0, mi = 0, se = 0;
+    char frac[7] = "000000";
+    bool neg = false;
+    if (lit->kind == LIT_NUM) {
+        decnum dn;
+        if (!parse_decnum(&dn, p) || !decnum_is_zero(&dn))
+            return bad_default(err, c->name);
+        goto print; // 0 is the zero value of every temporal type
     }
+    if (lit->kind != LIT_STR)
+        return bad_default(err, c->name);
+    if (b != SCHEMA_TYPE_TIME) {
+        if (!parse_uint(&p, 4, &y) || *p++ != '-' || !parse_uint(&p, 2, &mo) || *p++ != '-' ||
+            !parse_uint(&p, 2, &d))
+            return bad_default(err, c->name);
+        bool zero = y == 0 && mo == 0 && d == 0;
+        if (!zero && (mo < 1 || mo > 12 || d < 1 || d > 31))
+            return bad_default(err, c->name);
+        if (b == SCHEMA_TYPE_TIMESTAMP && !zero && (y < 1970 || y > 2038))
+            return bad_default(err, c->name);
+        if (b == SCHEMA_TYPE_DATE) {
+            if (*p != '\0')
+                return bad_default(err, c->name);
+            goto print;
+        }
+        if (*p == '\0')
+            goto print;
+        if (*p != ' ' && *p != 'T')
+            return bad_default(err, c->name);
+        p++;
+    } else if (*p == '-') {
+        neg = true;
+        p++;
+    }
+    if (!parse_uint(&p, b == SCHEMA_TYPE_TIME ? 3 : 2, &h) || *p++ != ':' ||
+        !parse_uint(&p, 2, &mi) || mi > 59)
+        return bad_default(err, c->name);
+    if (*p == ':') {
+        p++;
+        if (!parse_uint(&p, 2, &se) || se > 59)
+            return bad_default(err, c->name);
+    }
+    if (b != SCHEMA_TYPE_TIME && h > 23)
+        return bad_default(err, c->name);
+    if (*p == '.') {
+        p++;
+        for (int i = 0; i < 6 && isdigit((unsigned char)*p); i++)
+            frac[i] = *p++;
+        while (isdigit((unsigned char)*p))
+            p++;
+    }
+    if (*p != '\0')
+        return bad_default(err, c->name);
+print:
+    if (b == SCHEMA_TYPE_DATE)
+        return dm_buf_printf(out, "'%04d-%02d-%02d'", y, mo, d) ? DM_ERR_NOMEM : 0;
+    if (b == SCHEMA_TYPE_TIME) {
+        if (dm_buf_printf(out, "'%s%02d:%02d:%02d", neg ? "-" : "", h, mi, se))
+            return DM_ERR_NOMEM;
+    } else if (dm_buf_printf(out, "'%04d-%02d-%02d %02d:%02d:%02d", y, mo, d, h, mi, se)) {
+        return DM_ERR_NOMEM;
+    }
+    if (fsp > 0 && dm_buf_printf(out, ".%.*s", fsp, frac))
+        return DM_ERR_NOMEM;
     return dm_buf_putc(out, '\'') ? DM_ERR_NOMEM : 0;
 }
 
@@ -1673,6 +1742,26 @@ static schema_column *find_col(schema_column *cols, size_t n, const char *name)
     return NULL;
 }
 
+// check_visible: an invisible NOT NULL column needs a default, and some column must be
+// visible (CREATE reports ER_TABLE_MUST_HAVE_A_VISIBLE_COLUMN, ALTER ER_TABLE_MUST_HAVE_COLUMNS).
+static int check_visible(const schema_table *t, bool alter, dm_err *err)
+{
+    bool visible = false;
+    for (size_t i = 0; i < t->n_cols; i++) {
+        const schema_column *c = &t->cols[i];
+        visible = visible || !c->invisible;
+        if (c->invisible && c->not_null && c->default_kind == SCHEMA_DEFAULT_NONE &&
+            !c->auto_increment && c->generated_expr == NULL)
+            return fail(err, SCHEMA_ERR_INVISIBLE,
+                        "Invisible column `%s` must have a default value", c->name);
+    }
+    if (visible)
+        return 0;
+    if (alter)
+        return fail(err, SCHEMA_ERR_NO_COLUMNS, "A table must have at least 1 column");
+    return fail(err, SCHEMA_ERR_NO_VISIBLE, "A table must have at least 1 visible column");
+}
+
 static bool primary_like(const key_work *k)
 {
     return k->ix.kind == SCHEMA_INDEX_PRIMARY ||
@@ -1689,20 +1778,23 @@ static int finish_keys(schema_table *t, key_work *keys, size_t n, int keep_first
     int rc = 0;
     bool have_pk = false;
     bool oom = false;
-    // Explicit names first: a clash between two given names is an error.
-    for (size_t i = 0; i < n; i++) {
-        schema_index *ix = &keys[i].ix;
-        if (ix->kind == SCHEMA_INDEX_PRIMARY) {
+    // A second primary key is found before any key is looked at in detail.
+    for (size_t i = 0; i < n; i++)
+        if (keys[i].ix.kind == SCHEMA_INDEX_PRIMARY) {
             if (have_pk)
                 return fail(err, SCHEMA_ERR_MULTI_PK, "Multiple primary key defined");
             have_pk = true;
-            free(ix->name);
-            ix->name = schema_strdup("PRIMARY", &oom);
-            if (oom)
-                return nomem(err);
-            continue;
         }
-        if (ix->name == NULL)
+    // Then, over all keys: columns that do not exist, then duplicate names (the order in
+    // which MariaDB reports these errors).
+    for (size_t i = 0; i < n; i++)
+        for (size_t p = 0; p < keys[i].ix.n_parts; p++)
+            if (find_col(t->cols, t->n_cols, keys[i].ix.parts[p].column) == NULL)
+                return fail(err, SCHEMA_ERR_KEY_COLUMN, "Key column '%s' doesn't exist in table",
+                            keys[i].ix.parts[p].column);
+    for (size_t i = 0; i < n; i++) {
+        const schema_index *ix = &keys[i].ix;
+        if (ix->name == NULL || ix->kind == SCHEMA_INDEX_PRIMARY)
             continue;
         for (size_t j = 0; j < i; j++)
             if (keys[j].ix.kind != SCHEMA_INDEX_PRIMARY && keys[j].ix.name != NULL &&
@@ -1713,6 +1805,12 @@ static int finish_keys(schema_table *t, key_work *keys, size_t n, int keep_first
         key_work *k = &keys[i];
         schema_index *ix = &k->ix;
         k->order = i;
+        if (ix->kind == SCHEMA_INDEX_PRIMARY) {
+            free(ix->name);
+            ix->name = schema_strdup("PRIMARY", &oom);
+            if (oom)
+                return nomem(err);
+        }
         if (ix->n_parts == 0)
             return fail(err, SCHEMA_ERR_BAD_DEFINITION, "key '%s' has no columns",
                         ix->name ? ix->name : "");
@@ -1751,6 +1849,13 @@ static int finish_keys(schema_table *t, key_work *keys, size_t n, int keep_first
             } else if (schema_type_is_blob(b) && ix->kind != SCHEMA_INDEX_SPATIAL) {
                 if (ix->kind == SCHEMA_INDEX_UNIQUE) {
                     k->long_hash = true;
+                } else if (!k->is_new && ix->kind == SCHEMA_INDEX_PLAIN) {
+                    // A key kept by ALTER on a column that became a BLOB/TEXT indexes the
+                    // longest prefix the engine allows (InnoDB 3072 bytes, others 1000).
+                    int64_t max = (t->opt.engine && strcasecmp(t->opt.engine, "InnoDB") != 0)
+                                      ? 1000 : 3072;
+                    part->prefix = max / (is_text(b) ? schema_charset_mbmaxlen(col->type.charset)
+                                                     : 1);
                 } else {
                     return fail(err, SCHEMA_ERR_BLOB_KEY,
                                 "BLOB/TEXT column '%s' used in key specification without a "
@@ -2078,13 +2183,17 @@ int schema_table_build(schema_table **out, const char *name, const schema_create
         rc = nomem(err);
         goto done;
     }
+    // Duplicate names are reported before anything wrong inside a definition.
+    for (size_t i = 0; i < def->n_columns; i++)
+        for (size_t j = 0; j < i; j++)
+            if (schema_name_eq(def->columns[i].name, def->columns[j].name)) {
+                rc = fail(err, SCHEMA_ERR_DUP_COLUMN, "Duplicate column name '%s'",
+                          def->columns[i].name);
+                goto done;
+            }
     for (size_t i = 0; i < def->n_columns; i++) {
         schema_column c;
         const schema_column *d = &def->columns[i];
-        if (find_col(t->cols, t->n_cols, d->name) != NULL) {
-            rc = fail(err, SCHEMA_ERR_DUP_COLUMN, "Duplicate column name '%s'", d->name);
-            goto done;
-        }
         if ((rc = schema_resolve_column(&c, d, t->opt.charset, t->opt.collation, err)))
             goto done;
         if (schema_table_push_column(t, &c)) {
@@ -2111,7 +2220,8 @@ int schema_table_build(schema_table **out, const char *name, const schema_create
         }
         n_keys++;
     }
-    if ((rc = finish_keys(t, keys, n_keys, -1, err)) != 0)
+    if ((rc = check_visible(t, false, err)) != 0 ||
+        (rc = finish_keys(t, keys, n_keys, -1, err)) != 0)
         goto done;
     for (size_t i = 0; i < def->n_checks; i++)
         if ((rc = add_check(t, &def->checks[i], err)) != 0)
@@ -2178,6 +2288,9 @@ static int apply_default(schema_column *c, schema_default_kind kind, const char 
 {
     bool oom = false;
     schema_column tmp;
+    // The server accepts and ignores a default on an AUTO_INCREMENT column here.
+    if (c->auto_increment)
+        return 0;
     if (schema_column_copy(&tmp, c) != 0)
         return nomem(err);
     free(tmp.default_text);
@@ -2427,6 +2540,7 @@ int schema_table_alter(schema_table *t, const schema_alter_spec *specs, size_t n
                         schema_column_fini(&w.col);
                         goto done;
                     }
+                    break; // a second ALTER COLUMN on it finds no column
                 }
             }
         }
@@ -2457,6 +2571,10 @@ int schema_table_alter(schema_table *t, const schema_alter_spec *specs, size_t n
             bool placed = false;
             for (size_t j = 0; j < nl.n; j++)
                 placed = placed || (nl.v[j].old_name == oc->name);
+            // A column dropped by the same statement is gone for CHANGE/RENAME.
+            for (size_t j = 0; j < n_specs && !placed; j++)
+                placed = !skip[j] && used[j] && specs[j].kind == SCHEMA_ALTER_DROP_COLUMN &&
+                         schema_name_eq(specs[j].name, oc->name);
             if (placed) {
                 rc = fail(err, SCHEMA_ERR_UNKNOWN_COLUMN, "Unknown column '%s' in '%s'",
                           s->name, t->name);
@@ -2505,13 +2623,6 @@ int schema_table_alter(schema_table *t, const schema_alter_spec *specs, size_t n
                   "You can't delete all columns with ALTER TABLE; use DROP TABLE instead");
         goto done;
     }
-    for (size_t i = 0; i < nl.n; i++)
-        for (size_t j = 0; j < i; j++)
-            if (schema_name_eq(nl.v[i].col.name, nl.v[j].col.name)) {
-                rc = fail(err, SCHEMA_ERR_DUP_COLUMN, "Duplicate column name '%s'",
-                          nl.v[i].col.name);
-                goto done;
-            }
 
     // Keys: old keys in order, then new ones.
     keys = calloc(t->n_idx + n_specs + 1, sizeof(*keys));
@@ -2633,6 +2744,14 @@ int schema_table_alter(schema_table *t, const schema_alter_spec *specs, size_t n
             goto done;
         }
     }
+    // Duplicate names are found when the new table is prepared, after the drops.
+    for (size_t i = 0; i < nl.n; i++)
+        for (size_t j = 0; j < i; j++)
+            if (schema_name_eq(nl.v[i].col.name, nl.v[j].col.name)) {
+                rc = fail(err, SCHEMA_ERR_DUP_COLUMN, "Duplicate column name '%s'",
+                          nl.v[i].col.name);
+                goto done;
+            }
     for (size_t i = 0; i < n_specs; i++) {
         const schema_alter_spec *s = &specs[i];
         if (skip[i] || s->kind != SCHEMA_ALTER_ADD_INDEX)
@@ -2689,6 +2808,8 @@ int schema_table_alter(schema_table *t, const schema_alter_spec *specs, size_t n
         }
     }
     nl.n = 0;
+    if ((rc = check_visible(nt, true, err)) != 0)
+        goto done;
     if ((rc = finish_keys(nt, keys, n_keys, keys_changed ? -1 : old_first_primary, err)) != 0)
         goto done;
     // Swap the new table's parts into t.

@@ -76,6 +76,13 @@ static char *stored_name(const tracker *t, const char *name)
     return k;
 }
 
+static bool same_name(const tracker *t, const char *a, const char *b)
+{
+    if (a == NULL || b == NULL)
+        return a == b;
+    return t->lctn ? strcasecmp(a, b) == 0 : strcmp(a, b) == 0;
+}
+
 static tdb *find_db(const tracker *t, const char *name)
 {
     tdb *d = NULL;
@@ -801,6 +808,9 @@ static int apply_create_table(tracker *t, const ddl_create_table *c, const char 
     if ((rc = need_db(t, &d, db, err)))
         return rc;
     ttable *old = find_table(t, d, c->table.name);
+    if (c->has_like && same_name(t, qual_db(&c->like, current_db), db) &&
+        same_name(t, c->like.name, c->table.name))
+        return terr(err, TRACKER_ERR_NOT_UNIQUE, "Not unique table/alias: '%s'", c->table.name);
     if (old != NULL && !c->or_replace) {
         if (c->if_not_exists)
             return 0;
@@ -852,8 +862,7 @@ static int move_table(tracker *t, const char *db, const char *name, const char *
         return terr(err, TRACKER_ERR_NO_SUCH_TABLE, "Table '%s.%s' doesn't exist", db, name);
     if ((rc = need_db(t, &nd, ndb, err)))
         return rc;
-    ttable *y = find_table(t, nd, nname);
-    if (y != NULL && y != x)
+    if (find_table(t, nd, nname) != NULL)
         return terr(err, TRACKER_ERR_TABLE_EXISTS, "Table '%s' already exists", nname);
     char *key = name_key(t, nname);
     if (key == NULL)
@@ -916,7 +925,7 @@ static int apply_alter_table(tracker *t, const ddl_alter_table *a, const char *c
     schema_table_destroy(x->t);
     x->t = work;
     work = NULL;
-    if (rename != NULL)
+    if (rename != NULL && find_table(t, nd, rename->name) != x)
         rc = move_table(t, d->name, schema_table_name(x->t), nd->name, rename->name, err);
 done:
     schema_table_destroy(work);
@@ -957,6 +966,12 @@ static int apply_drop_tables(tracker *t, const ddl_drop_table *dr, const char *c
     int rc = 0;
     if (dr->temporary)
         return 0;
+    for (size_t i = 0; i < dr->n_tables; i++)
+        for (size_t j = 0; j < i; j++)
+            if (same_name(t, qual_db(&dr->tables[i], current_db), qual_db(&dr->tables[j], current_db)) &&
+                same_name(t, dr->tables[i].name, dr->tables[j].name))
+                return terr(err, TRACKER_ERR_NOT_UNIQUE, "Not unique table/alias: '%s'",
+                            dr->tables[i].name);
     dm_buf_init(&missing);
     for (size_t i = 0; i < dr->n_tables; i++) {
         const char *db = qual_db(&dr->tables[i], current_db);
@@ -1071,6 +1086,17 @@ int tracker_apply(tracker *t, const ddl_stmt *stmt, const char *current_db, cons
     int rc = apply_stmt(t, stmt, current_db, err);
     if (rc != 0 && err != NULL && sql != NULL)
         dm_err_cause(err, "statement: %.900s", sql);
+    return rc;
+}
+
+int tracker_exec(tracker *t, const char *sql, const char *current_db, dm_err *err)
+{
+    ddl_stmt *st = NULL;
+    int rc = ddl_parse(&st, sql, strlen(sql), NULL, err);
+    if (rc != 0)
+        return rc;
+    rc = tracker_apply(t, st, current_db, sql, err);
+    ddl_stmt_destroy(st);
     return rc;
 }
 

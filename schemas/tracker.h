@@ -34,6 +34,7 @@
 #define TRACKER_ERR_UNKNOWN_TABLE 44534 // ER_BAD_TABLE_ERROR 1051: Unknown table 'db.x' (DROP)
 #define TRACKER_ERR_NO_SUCH_TABLE 44535 // ER_NO_SUCH_TABLE 1146: Table 'db.x' doesn't exist
 #define TRACKER_ERR_BAD_STATE 44536     // saved tracker JSON is malformed
+#define TRACKER_ERR_NOT_UNIQUE 44538    // ER_NONUNIQ_TABLE 1066: CREATE TABLE t LIKE t
 #define TRACKER_ERR_UNSUPPORTED 44537   // a statement whose effect cannot be derived from its
                                         // text (CREATE TABLE ... SELECT, functional key parts)
 
@@ -62,6 +63,10 @@ void tracker_destroy(tracker *t);
 // TABLE above).
 int tracker_apply(tracker *t, const struct ddl_stmt *stmt, const char *current_db,
                   const char *sql, dm_err *err);
+
+// tracker_exec parses sql (one statement, MariaDB syntax) with ddl_parse and applies it as
+// tracker_apply does. Errors: the parser's DDL_ERR_* codes plus those of tracker_apply.
+int tracker_exec(tracker *t, const char *sql, const char *current_db, dm_err *err);
 
 // tracker_create_database adds a database (charset/collation may be NULL = server default).
 // Errors: TRACKER_ERR_DB_EXISTS unless if_not_exists, SCHEMA_ERR_BAD_CHARSET, DM_ERR_NOMEM.
