@@ -90,7 +90,7 @@ int schema_err_server_code(int code)
     case SCHEMA_ERR_TOO_LONG: return 1074;
     case SCHEMA_ERR_BLOB_KEY: return 1170;
     case SCHEMA_ERR_INVISIBLE: return 4108;
-    case SCHEMA_ERR_NO_VISIBLE: return 4106;
+    case SCHEMA_ERR_KEY_TOO_LONG: return 1071;
     case TRACKER_ERR_UNKNOWN_DB: return 1049;
     case TRACKER_ERR_DB_EXISTS: return 1007;
     case TRACKER_ERR_DROP_DB: return 1008;
@@ -1344,8 +1344,8 @@ static char *strip_parens(const char *text, bool *oom)
     return r;
 }
 
-// normalize_default rewrites c's default (given as written) into stored form.
-static int normalize_default(schema_column *c, dm_err *err)
+// normalize_default_now rewrites c's default (given as written) into stored form.
+static int normalize_default_now(schema_column *c, dm_err *err)
 {
     int rc = 0;
     literal lit;
@@ -1468,6 +1468,39 @@ done:
     return rc;
 }
 
+// normalize_default: as normalize_default_now, but a value the column cannot hold is
+// reported later when late is not NULL (the server checks values after keys): the first
+// such error goes to late and the column keeps no default meanwhile.
+static int normalize_default(schema_column *c, dm_err *err, schema_late_err *late)
+{
+    dm_err tmp;
+    bool immediate = c->auto_increment || c->generated_expr != NULL ||
+                     (c->default_kind == SCHEMA_DEFAULT_NULL && c->not_null);
+    if (late == NULL || immediate)
+        return normalize_default_now(c, err);
+    int rc = normalize_default_now(c, &tmp);
+    if (rc != SCHEMA_ERR_BAD_DEFAULT) {
+        if (rc && err != NULL)
+            *err = tmp;
+        return rc;
+    }
+    if (late->rc == 0) {
+        late->rc = rc;
+        late->err = tmp;
+    }
+    free(c->default_text);
+    c->default_text = NULL;
+    c->default_kind = SCHEMA_DEFAULT_NONE;
+    return 0;
+}
+
+static int late_result(schema_late_err *late, dm_err *err)
+{
+    if (late->rc != 0 && err != NULL)
+        *err = late->err;
+    return late->rc;
+}
+
 // ---------------------------------------------------------------------------------------
 // Columns: definition -> stored form
 
@@ -1481,7 +1514,7 @@ static int64_t int_width(schema_base_type b, bool uns)
 // resolve_column copies def into *c in stored form. tcs/tcoll are the table defaults the
 // column inherits.
 int schema_resolve_column(schema_column *c, const schema_column *def, const char *tcs,
-                          const char *tcoll, dm_err *err)
+                          const char *tcoll, schema_late_err *late, dm_err *err)
 {
     int rc;
     bool oom = false;
@@ -1657,7 +1690,7 @@ int schema_resolve_column(schema_column *c, const schema_column *def, const char
         c->not_null = true;
     if (c->generated_expr != NULL)
         c->not_null = false;
-    if ((rc = normalize_default(c, err)) != 0)
+    if ((rc = normalize_default(c, err, late)) != 0)
         goto fail;
     if (c->on_update != NULL) {
         int fsp;
@@ -1742,24 +1775,54 @@ static schema_column *find_col(schema_column *cols, size_t n, const char *name)
     return NULL;
 }
 
-// check_visible: an invisible NOT NULL column needs a default, and some column must be
-// visible (CREATE reports ER_TABLE_MUST_HAVE_A_VISIBLE_COLUMN, ALTER ER_TABLE_MUST_HAVE_COLUMNS).
-static int check_visible(const schema_table *t, bool alter, dm_err *err)
+// check_visible: some column must be visible (else ER_TABLE_MUST_HAVE_COLUMNS, as the
+// server reports it), and an invisible NOT NULL column needs a default.
+static int check_visible(const schema_table *t, dm_err *err)
 {
     bool visible = false;
+    for (size_t i = 0; i < t->n_cols; i++)
+        visible = visible || !t->cols[i].invisible;
+    if (!visible)
+        return fail(err, SCHEMA_ERR_NO_COLUMNS, "A table must have at least 1 column");
     for (size_t i = 0; i < t->n_cols; i++) {
         const schema_column *c = &t->cols[i];
-        visible = visible || !c->invisible;
         if (c->invisible && c->not_null && c->default_kind == SCHEMA_DEFAULT_NONE &&
             !c->auto_increment && c->generated_expr == NULL)
             return fail(err, SCHEMA_ERR_INVISIBLE,
                         "Invisible column `%s` must have a default value", c->name);
     }
-    if (visible)
+    return 0;
+}
+
+// part_bytes is the length a key part takes in an index, as the server sums it to check
+// the maximum key length.
+static int64_t part_bytes(const schema_column *c, int64_t prefix)
+{
+    const schema_type *ty = &c->type;
+    int mb = schema_type_is_string(ty->base) ? schema_charset_mbmaxlen(ty->charset) : 1;
+    int fsp = ty->length > 0 ? (int)ty->length : 0;
+    switch (ty->base) {
+    case SCHEMA_TYPE_TINYINT: case SCHEMA_TYPE_YEAR: return 1;
+    case SCHEMA_TYPE_SMALLINT: return 2;
+    case SCHEMA_TYPE_MEDIUMINT: case SCHEMA_TYPE_DATE: return 3;
+    case SCHEMA_TYPE_INT: case SCHEMA_TYPE_FLOAT: return 4;
+    case SCHEMA_TYPE_BIGINT: case SCHEMA_TYPE_DOUBLE: return 8;
+    case SCHEMA_TYPE_DECIMAL: return (ty->length + 1) / 2 + 1;
+    case SCHEMA_TYPE_BIT: return (ty->length + 7) / 8;
+    case SCHEMA_TYPE_TIME: return 3 + (fsp + 1) / 2;
+    case SCHEMA_TYPE_DATETIME: return 5 + (fsp + 1) / 2;
+    case SCHEMA_TYPE_TIMESTAMP: return 4 + (fsp + 1) / 2;
+    case SCHEMA_TYPE_ENUM: return ty->n_elems > 255 ? 2 : 1;
+    case SCHEMA_TYPE_SET: return (int64_t)(ty->n_elems + 7) / 8;
+    case SCHEMA_TYPE_INET4: return 4;
+    case SCHEMA_TYPE_INET6: case SCHEMA_TYPE_UUID: return 16;
+    default:
+        if (prefix > 0)
+            return prefix * mb;
+        if (is_sized_string(ty->base))
+            return ty->length * mb;
         return 0;
-    if (alter)
-        return fail(err, SCHEMA_ERR_NO_COLUMNS, "A table must have at least 1 column");
-    return fail(err, SCHEMA_ERR_NO_VISIBLE, "A table must have at least 1 visible column");
+    }
 }
 
 static bool primary_like(const key_work *k)
@@ -1778,13 +1841,6 @@ static int finish_keys(schema_table *t, key_work *keys, size_t n, int keep_first
     int rc = 0;
     bool have_pk = false;
     bool oom = false;
-    // A second primary key is found before any key is looked at in detail.
-    for (size_t i = 0; i < n; i++)
-        if (keys[i].ix.kind == SCHEMA_INDEX_PRIMARY) {
-            if (have_pk)
-                return fail(err, SCHEMA_ERR_MULTI_PK, "Multiple primary key defined");
-            have_pk = true;
-        }
     // Then, over all keys: columns that do not exist, then duplicate names (the order in
     // which MariaDB reports these errors).
     for (size_t i = 0; i < n; i++)
@@ -1792,6 +1848,13 @@ static int finish_keys(schema_table *t, key_work *keys, size_t n, int keep_first
             if (find_col(t->cols, t->n_cols, keys[i].ix.parts[p].column) == NULL)
                 return fail(err, SCHEMA_ERR_KEY_COLUMN, "Key column '%s' doesn't exist in table",
                             keys[i].ix.parts[p].column);
+    // A second primary key is found after missing key columns.
+    for (size_t i = 0; i < n; i++)
+        if (keys[i].ix.kind == SCHEMA_INDEX_PRIMARY) {
+            if (have_pk)
+                return fail(err, SCHEMA_ERR_MULTI_PK, "Multiple primary key defined");
+            have_pk = true;
+        }
     for (size_t i = 0; i < n; i++) {
         const schema_index *ix = &keys[i].ix;
         if (ix->name == NULL || ix->kind == SCHEMA_INDEX_PRIMARY)
@@ -1811,6 +1874,7 @@ static int finish_keys(schema_table *t, key_work *keys, size_t n, int keep_first
             if (oom)
                 return nomem(err);
         }
+        int64_t key_bytes = 0;
         if (ix->n_parts == 0)
             return fail(err, SCHEMA_ERR_BAD_DEFINITION, "key '%s' has no columns",
                         ix->name ? ix->name : "");
@@ -1820,10 +1884,6 @@ static int finish_keys(schema_table *t, key_work *keys, size_t n, int keep_first
             if (col == NULL)
                 return fail(err, SCHEMA_ERR_KEY_COLUMN, "Key column '%s' doesn't exist in table",
                             part->column);
-            for (size_t q = 0; q < p; q++)
-                if (schema_name_eq(ix->parts[q].column, col->name))
-                    return fail(err, SCHEMA_ERR_DUP_COLUMN, "Duplicate column name '%s'",
-                                col->name);
             if (strcmp(part->column, col->name) != 0) {
                 char *nm = schema_strdup(col->name, &oom);
                 if (oom)
@@ -1849,9 +1909,9 @@ static int finish_keys(schema_table *t, key_work *keys, size_t n, int keep_first
             } else if (schema_type_is_blob(b) && ix->kind != SCHEMA_INDEX_SPATIAL) {
                 if (ix->kind == SCHEMA_INDEX_UNIQUE) {
                     k->long_hash = true;
-                } else if (!k->is_new && ix->kind == SCHEMA_INDEX_PLAIN) {
-                    // A key kept by ALTER on a column that became a BLOB/TEXT indexes the
-                    // longest prefix the engine allows (InnoDB 3072 bytes, others 1000).
+                } else if (ix->kind == SCHEMA_INDEX_PLAIN) {
+                    // A plain key on a whole BLOB/TEXT indexes the longest prefix the engine
+                    // allows (InnoDB 3072 bytes, others 1000); the server only warns.
                     int64_t max = (t->opt.engine && strcasecmp(t->opt.engine, "InnoDB") != 0)
                                       ? 1000 : 3072;
                     part->prefix = max / (is_text(b) ? schema_charset_mbmaxlen(col->type.charset)
@@ -1865,6 +1925,8 @@ static int finish_keys(schema_table *t, key_work *keys, size_t n, int keep_first
             }
             if (part->prefix > 0)
                 k->partial = true;
+            if (ix->kind != SCHEMA_INDEX_FULLTEXT && !k->long_hash)
+                key_bytes += part_bytes(col, part->prefix);
             if (ix->kind == SCHEMA_INDEX_PRIMARY) {
                 col->not_null = true;
                 if (col->default_kind == SCHEMA_DEFAULT_NULL)
@@ -1873,6 +1935,17 @@ static int finish_keys(schema_table *t, key_work *keys, size_t n, int keep_first
             if (!col->not_null)
                 k->null_part = true;
         }
+        int64_t max_key = (t->opt.engine && strcasecmp(t->opt.engine, "InnoDB") != 0) ? 1000
+                                                                                        : 3072;
+        if (key_bytes > max_key)
+            return fail(err, SCHEMA_ERR_KEY_TOO_LONG,
+                        "Specified key was too long; max key length is %" PRId64 " bytes",
+                        max_key);
+        for (size_t p = 1; p < ix->n_parts; p++)
+            for (size_t q = 0; q < p; q++)
+                if (schema_name_eq(ix->parts[q].column, ix->parts[p].column))
+                    return fail(err, SCHEMA_ERR_DUP_COLUMN, "Duplicate column name '%s'",
+                                ix->parts[p].column);
         if (k->long_hash && ix->using_type == NULL) {
             ix->using_type = schema_strdup("HASH", &oom);
             if (oom)
@@ -2140,6 +2213,7 @@ int schema_table_build(schema_table **out, const char *name, const schema_create
     bool oom = false;
     key_work *keys = NULL;
     size_t n_keys = 0;
+    schema_late_err late = {0};
     schema_table *t = calloc(1, sizeof(*t));
     *out = NULL;
     if (t == NULL)
@@ -2194,7 +2268,7 @@ int schema_table_build(schema_table **out, const char *name, const schema_create
     for (size_t i = 0; i < def->n_columns; i++) {
         schema_column c;
         const schema_column *d = &def->columns[i];
-        if ((rc = schema_resolve_column(&c, d, t->opt.charset, t->opt.collation, err)))
+        if ((rc = schema_resolve_column(&c, d, t->opt.charset, t->opt.collation, &late, err)))
             goto done;
         if (schema_table_push_column(t, &c)) {
             schema_column_fini(&c);
@@ -2220,8 +2294,8 @@ int schema_table_build(schema_table **out, const char *name, const schema_create
         }
         n_keys++;
     }
-    if ((rc = check_visible(t, false, err)) != 0 ||
-        (rc = finish_keys(t, keys, n_keys, -1, err)) != 0)
+    if ((rc = finish_keys(t, keys, n_keys, -1, err)) != 0 ||
+        (rc = check_visible(t, err)) != 0 || (rc = late_result(&late, err)) != 0)
         goto done;
     for (size_t i = 0; i < def->n_checks; i++)
         if ((rc = add_check(t, &def->checks[i], err)) != 0)
@@ -2284,7 +2358,7 @@ static bool table_has_column(const schema_table *t, const char *name)
 
 // apply_default changes the default of a stored column (ALTER COLUMN SET/DROP DEFAULT).
 static int apply_default(schema_column *c, schema_default_kind kind, const char *text,
-                         dm_err *err)
+                         schema_late_err *late, dm_err *err)
 {
     bool oom = false;
     schema_column tmp;
@@ -2300,7 +2374,7 @@ static int apply_default(schema_column *c, schema_default_kind kind, const char 
         schema_column_fini(&tmp);
         return nomem(err);
     }
-    int rc = normalize_default(&tmp, err);
+    int rc = normalize_default(&tmp, err, late);
     if (rc) {
         schema_column_fini(&tmp);
         return rc;
@@ -2367,6 +2441,7 @@ int schema_table_alter(schema_table *t, const schema_alter_spec *specs, size_t n
     bool *skip = NULL, *used = NULL;
     bool keys_changed = false;
     int old_first_primary = 0;
+    schema_late_err late = {0};
     const char *conv_cs = NULL;
     char *conv_cs_buf = NULL, *conv_coll_buf = NULL;
 
@@ -2510,7 +2585,7 @@ int schema_table_alter(schema_table *t, const schema_alter_spec *specs, size_t n
                 }
             } else {
                 if ((rc = schema_resolve_column(&w.col, &chg->column, nt->opt.charset,
-                                                nt->opt.collation, err)))
+                                                nt->opt.collation, &late, err)))
                     goto done;
                 if (chg->pos != SCHEMA_POS_DEFAULT) {
                     // Placed later, with the added columns, in statement order.
@@ -2535,7 +2610,7 @@ int schema_table_alter(schema_table *t, const schema_alter_spec *specs, size_t n
                                                                             : s->default_kind,
                                        s->kind == SCHEMA_ALTER_DROP_DEFAULT ? NULL
                                                                             : s->default_text,
-                                       err);
+                                       &late, err);
                     if (rc) {
                         schema_column_fini(&w.col);
                         goto done;
@@ -2584,7 +2659,7 @@ int schema_table_alter(schema_table *t, const schema_alter_spec *specs, size_t n
         } else {
             used[i] = true;
         }
-        if ((rc = schema_resolve_column(&w.col, &s->column, nt->opt.charset, nt->opt.collation,
+        if ((rc = schema_resolve_column(&w.col, &s->column, nt->opt.charset, nt->opt.collation, &late,
                                         err)))
             goto done;
         size_t at = nl.n;
@@ -2808,9 +2883,8 @@ int schema_table_alter(schema_table *t, const schema_alter_spec *specs, size_t n
         }
     }
     nl.n = 0;
-    if ((rc = check_visible(nt, true, err)) != 0)
-        goto done;
-    if ((rc = finish_keys(nt, keys, n_keys, keys_changed ? -1 : old_first_primary, err)) != 0)
+    if ((rc = finish_keys(nt, keys, n_keys, keys_changed ? -1 : old_first_primary, err)) != 0 ||
+        (rc = check_visible(nt, err)) != 0 || (rc = late_result(&late, err)) != 0)
         goto done;
     // Swap the new table's parts into t.
     {

@@ -38,7 +38,7 @@
 #define SCHEMA_ERR_BAD_DEFAULT 44508      // ER_INVALID_DEFAULT 1067: invalid default value
 #define SCHEMA_ERR_AUTO_KEY 44509         // ER_WRONG_AUTO_KEY 1075: auto column must be a key
 #define SCHEMA_ERR_UNKNOWN_KEY 44510      // ER_KEY_DOES_NOT_EXISTS 1176: renamed key missing
-#define SCHEMA_ERR_NO_COLUMNS 44511       // ER_TABLE_MUST_HAVE_COLUMNS 1113
+#define SCHEMA_ERR_NO_COLUMNS 44511       // ER_TABLE_MUST_HAVE_COLUMNS 1113 (also: none visible)
 #define SCHEMA_ERR_BAD_JSON 44512         // a saved schema (JSON) is malformed
 #define SCHEMA_ERR_JOIN_CONFLICT 44513    // two shard schemas cannot be joined
 #define SCHEMA_ERR_DUP_CONSTRAINT 44514   // ER_DUP_CONSTRAINT_NAME 1826
@@ -46,7 +46,7 @@
 #define SCHEMA_ERR_BAD_PREFIX 44516       // ER_WRONG_SUB_KEY 1089: bad index prefix length
 #define SCHEMA_ERR_TOO_LONG 44517         // ER_TOO_BIG_FIELDLENGTH 1074 / ER_TOO_BIG_DISPLAYWIDTH 1439
 #define SCHEMA_ERR_INVISIBLE 44519        // ER_INVISIBLE_NOT_NULL_WITHOUT_DEFAULT 4108
-#define SCHEMA_ERR_NO_VISIBLE 44520       // ER_TABLE_MUST_HAVE_A_VISIBLE_COLUMN 4106
+#define SCHEMA_ERR_KEY_TOO_LONG 44521     // ER_TOO_LONG_KEY 1071: key over the engine's maximum
 #define SCHEMA_ERR_BLOB_KEY 44518         // ER_BLOB_KEY_WITHOUT_LENGTH 1170: BLOB key without length
 
 // schema_err_server_code returns the MariaDB error number a SCHEMA_ERR_* / TRACKER_ERR_* code

@@ -16,6 +16,12 @@ struct schema_table {
     schema_table_options opt;
 };
 
+// schema_late_err holds the first error the server reports only after checking keys.
+typedef struct schema_late_err {
+    int rc;
+    dm_err err;
+} schema_late_err;
+
 char *schema_strdup(const char *s, bool *oom);
 bool schema_name_eq(const char *a, const char *b);
 int schema_charset_mbmaxlen(const char *charset);
@@ -32,6 +38,6 @@ int schema_table_push_column(schema_table *t, schema_column *c);
 int schema_table_push_index(schema_table *t, schema_index *x);
 int schema_table_push_check(schema_table *t, schema_check *c);
 int schema_resolve_column(schema_column *c, const schema_column *def, const char *tcs,
-                          const char *tcoll, dm_err *err);
+                          const char *tcoll, schema_late_err *late, dm_err *err);
 
 #endif

@@ -529,7 +529,7 @@ static void test_build_errors(void **state)
     assert_string_equal(err.message, "Unknown character set: 'klingon'");
     schema_column tx = col("t", SCHEMA_TYPE_TEXT);
     schema_index_part pt[] = {P("t")};
-    schema_index ix = {.kind = SCHEMA_INDEX_PLAIN, .parts = pt, .n_parts = 1};
+    schema_index ix = {.kind = SCHEMA_INDEX_PRIMARY, .parts = pt, .n_parts = 1};
     schema_create_def d5 = {.columns = &tx, .n_columns = 1, .indexes = &ix, .n_indexes = 1};
     assert_int_equal(schema_table_build(&t, "t", &d5, NULL, NULL, NULL, &err),
                      SCHEMA_ERR_BLOB_KEY);

@@ -167,6 +167,17 @@ static kind gen_column(ctx *c, dm_buf *b, int *len)
 static const char *col_names[] = {"c1", "c2", "c3", "c4", "c5", "c6", "C7", "id"};
 static const char *tab_names[] = {"t1", "t2", "t3", "t4"};
 
+// fresh_column prefers a name the table does not have yet.
+static const char *fresh_column(ctx *c, const schema_table *t)
+{
+    for (int tries = 0; tries < 8; tries++) {
+        const char *n = col_names[rnd(&c->g, 7)];
+        if (t == NULL || schema_table_find_column(t, n, NULL) == NULL || chance(&c->g, 5))
+            return n;
+    }
+    return col_names[rnd(&c->g, 7)];
+}
+
 static const schema_table *pick_table(ctx *c, const char **name)
 {
     char **names = NULL;
@@ -194,6 +205,7 @@ static void gen_key_parts(ctx *c, dm_buf *b, const schema_table *t, const char *
                           const int *deflens, const kind *defkinds, int ndef)
 {
     int parts = 1 + (chance(&c->g, 30) ? rnd(&c->g, 2) + 1 : 0);
+    int start = rnd(&c->g, 8);
     dm_buf_putc(b, '(');
     for (int i = 0; i < parts; i++) {
         if (i)
@@ -202,12 +214,15 @@ static void gen_key_parts(ctx *c, dm_buf *b, const schema_table *t, const char *
         int len = 0;
         kind k = K_INT;
         if (defcols != NULL) {
-            int j = rnd(&c->g, ndef);
+            int j = (rnd(&c->g, ndef) + i) % ndef;
             name = defcols[j];
             len = deflens[j];
             k = defkinds[j];
         } else {
-            name = pick_column(c, t);
+            size_t nc = t ? schema_table_column_count(t) : 0;
+            name = nc > 0 && chance(&c->g, 90)
+                       ? schema_table_column(t, (size_t)(start + i) % nc)->name
+                       : pick_column(c, t);
             const schema_column *col = t ? schema_table_find_column(t, name, NULL) : NULL;
             if (col != NULL && (col->type.base == SCHEMA_TYPE_VARCHAR || col->type.base == SCHEMA_TYPE_CHAR)) {
                 k = K_STR;
@@ -233,6 +248,10 @@ static void gen_create(ctx *c, dm_buf *b)
     kind kinds[8];
     int n = 1 + rnd(g, 5);
     const char *tn = tab_names[rnd(g, 4)];
+    for (int tries = 0; tries < 6 && tracker_get_table(c->tr, c->dba, tn) != NULL &&
+                        !chance(g, 10);
+         tries++)
+        tn = tab_names[rnd(g, 4)];
     dm_buf_printf(b, "CREATE TABLE %s`%s` (", chance(g, 15) ? "IF NOT EXISTS " : "", tn);
     int first = chance(g, 60);
     int k = 0;
@@ -243,8 +262,15 @@ static void gen_create(ctx *c, dm_buf *b)
         lens[k] = 0;
         kinds[k++] = K_INT;
     }
+    int order[7] = {0, 1, 2, 3, 4, 5, 6};
+    for (int i = 6; i > 0; i--) {
+        int j = rnd(g, i + 1), tmp = order[i];
+        order[i] = order[j];
+        order[j] = tmp;
+    }
     for (int i = 0; i < n; i++) {
-        const char *cn = col_names[rnd(g, 7)];
+        // A repeated name now and then (duplicate column error).
+        const char *cn = col_names[chance(g, 3) ? rnd(g, 7) : order[i]];
         if (k > 0 || first)
             dm_buf_puts(b, ", ");
         dm_buf_printf(b, "`%s` ", cn);
@@ -283,7 +309,7 @@ static void gen_alter_spec(ctx *c, dm_buf *b, const schema_table *t)
     int len;
     switch (rnd(g, 17)) {
     case 0: case 1: case 2:
-        dm_buf_printf(b, "ADD COLUMN `%s` ", col_names[rnd(g, 7)]);
+        dm_buf_printf(b, "ADD COLUMN `%s` ", fresh_column(c, t));
         gen_column(c, b, &len);
         gen_position(c, b, t);
         break;
@@ -296,11 +322,11 @@ static void gen_alter_spec(ctx *c, dm_buf *b, const schema_table *t)
         gen_position(c, b, t);
         break;
     case 6:
-        dm_buf_printf(b, "CHANGE `%s` `%s` ", pick_column(c, t), col_names[rnd(g, 7)]);
+        dm_buf_printf(b, "CHANGE `%s` `%s` ", pick_column(c, t), fresh_column(c, t));
         gen_column(c, b, &len);
         break;
     case 7:
-        dm_buf_printf(b, "RENAME COLUMN `%s` TO `%s`", pick_column(c, t), col_names[rnd(g, 7)]);
+        dm_buf_printf(b, "RENAME COLUMN `%s` TO `%s`", pick_column(c, t), fresh_column(c, t));
         break;
     case 8: {
         const char *cn = pick_column(c, t);
@@ -344,7 +370,7 @@ static void gen_alter_spec(ctx *c, dm_buf *b, const schema_table *t)
         dm_buf_puts(b, chance(g, 50) ? "COMMENT='changed'" : "DEFAULT CHARSET=latin1");
         break;
     case 15:
-        dm_buf_printf(b, "ADD COLUMN `%s` INT NOT NULL AUTO_INCREMENT UNIQUE", col_names[rnd(g, 7)]);
+        dm_buf_printf(b, "ADD COLUMN `%s` INT NOT NULL AUTO_INCREMENT UNIQUE", fresh_column(c, t));
         break;
     default:
         dm_buf_printf(b, "ENGINE=InnoDB");
@@ -358,6 +384,12 @@ static void gen_statement(ctx *c, dm_buf *b)
     const char *tn;
     const schema_table *t;
     int r = rnd(g, 100);
+    char **names = NULL;
+    size_t ntab = 0;
+    tracker_list_tables(&names, &ntab, c->tr, c->dba, NULL);
+    tracker_free_names(names, ntab);
+    if (ntab == 0 && chance(g, 85))
+        r = 0; // an empty database mostly gets a table first
     if (r < 22) {
         gen_create(c, b);
     } else if (r < 70) {
@@ -537,6 +569,8 @@ static void run_statement(ctx *c, const char *sql)
         unsigned server_errno = qrc ? mysql_errno(c->db) : 0;
         if (qrc) {
             c->st->server_rejected++;
+            if (getenv("DM_TRACKER_DIFF_VERBOSE") != NULL)
+                fprintf(stderr, "rejected %u: %s\n", server_errno, mysql_error(c->db));
             if (rc == 0)
                 fail_at(c, sql, "the server rejected it (%u: %s), the tracker accepted it",
                         server_errno, mysql_error(c->db));
