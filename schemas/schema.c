@@ -91,6 +91,7 @@ int schema_err_server_code(int code)
     case SCHEMA_ERR_BLOB_KEY: return 1170;
     case SCHEMA_ERR_INVISIBLE: return 4108;
     case SCHEMA_ERR_KEY_TOO_LONG: return 1071;
+    case SCHEMA_ERR_CONFLICT: return 1302;
     case TRACKER_ERR_UNKNOWN_DB: return 1049;
     case TRACKER_ERR_DB_EXISTS: return 1007;
     case TRACKER_ERR_DROP_DB: return 1008;
@@ -1470,12 +1471,14 @@ done:
 
 // normalize_default: as normalize_default_now, but a value the column cannot hold is
 // reported later when late is not NULL (the server checks values after keys): the first
-// such error goes to late and the column keeps no default meanwhile.
+// such error goes to late.
 static int normalize_default(schema_column *c, dm_err *err, schema_late_err *late)
 {
     dm_err tmp;
+    // ENUM/SET values are looked up when the column is prepared, before keys.
     bool immediate = c->auto_increment || c->generated_expr != NULL ||
-                     (c->default_kind == SCHEMA_DEFAULT_NULL && c->not_null);
+                     (c->default_kind == SCHEMA_DEFAULT_NULL && c->not_null) ||
+                     c->type.base == SCHEMA_TYPE_ENUM || c->type.base == SCHEMA_TYPE_SET;
     if (late == NULL || immediate)
         return normalize_default_now(c, err);
     int rc = normalize_default_now(c, &tmp);
@@ -1488,9 +1491,8 @@ static int normalize_default(schema_column *c, dm_err *err, schema_late_err *lat
         late->rc = rc;
         late->err = tmp;
     }
-    free(c->default_text);
-    c->default_text = NULL;
-    c->default_kind = SCHEMA_DEFAULT_NONE;
+    // The column keeps the default as written: the statement fails anyway, and checks made
+    // before the late error still see a column that has a default.
     return 0;
 }
 
@@ -1775,15 +1777,19 @@ static schema_column *find_col(schema_column *cols, size_t n, const char *name)
     return NULL;
 }
 
-// check_visible: some column must be visible (else ER_TABLE_MUST_HAVE_COLUMNS, as the
-// server reports it), and an invisible NOT NULL column needs a default.
+// check_visible: some column must be visible (else ER_TABLE_MUST_HAVE_COLUMNS, as the server
+// reports it, before looking at keys).
 static int check_visible(const schema_table *t, dm_err *err)
 {
-    bool visible = false;
     for (size_t i = 0; i < t->n_cols; i++)
-        visible = visible || !t->cols[i].invisible;
-    if (!visible)
-        return fail(err, SCHEMA_ERR_NO_COLUMNS, "A table must have at least 1 column");
+        if (!t->cols[i].invisible)
+            return 0;
+    return fail(err, SCHEMA_ERR_NO_COLUMNS, "A table must have at least 1 column");
+}
+
+// check_invisible_defaults: an invisible NOT NULL column needs a default (checked last).
+static int check_invisible_defaults(const schema_table *t, dm_err *err)
+{
     for (size_t i = 0; i < t->n_cols; i++) {
         const schema_column *c = &t->cols[i];
         if (c->invisible && c->not_null && c->default_kind == SCHEMA_DEFAULT_NONE &&
@@ -1841,29 +1847,19 @@ static int finish_keys(schema_table *t, key_work *keys, size_t n, int keep_first
     int rc = 0;
     bool have_pk = false;
     bool oom = false;
-    // Then, over all keys: columns that do not exist, then duplicate names (the order in
-    // which MariaDB reports these errors).
-    for (size_t i = 0; i < n; i++)
-        for (size_t p = 0; p < keys[i].ix.n_parts; p++)
-            if (find_col(t->cols, t->n_cols, keys[i].ix.parts[p].column) == NULL)
-                return fail(err, SCHEMA_ERR_KEY_COLUMN, "Key column '%s' doesn't exist in table",
-                            keys[i].ix.parts[p].column);
-    // A second primary key is found after missing key columns.
-    for (size_t i = 0; i < n; i++)
-        if (keys[i].ix.kind == SCHEMA_INDEX_PRIMARY) {
-            if (have_pk)
-                return fail(err, SCHEMA_ERR_MULTI_PK, "Multiple primary key defined");
-            have_pk = true;
-        }
-    for (size_t i = 0; i < n; i++) {
-        const schema_index *ix = &keys[i].ix;
-        if (ix->name == NULL || ix->kind == SCHEMA_INDEX_PRIMARY)
-            continue;
-        for (size_t j = 0; j < i; j++)
-            if (keys[j].ix.kind != SCHEMA_INDEX_PRIMARY && keys[j].ix.name != NULL &&
-                strcasecmp(keys[j].ix.name, ix->name) == 0)
-                return fail(err, SCHEMA_ERR_DUP_KEY, "Duplicate key name '%s'", ix->name);
-    }
+    const char *invisible_pk = NULL; // an invisible column the primary key made NOT NULL
+    bool second_pk = false;
+    // More than one AUTO_INCREMENT column is found with the columns, before any key.
+    int autos = 0;
+    for (size_t i = 0; i < t->n_cols; i++)
+        autos += t->cols[i].auto_increment;
+    if (autos > 1)
+        return fail(err, SCHEMA_ERR_AUTO_KEY,
+                    "Incorrect table definition; there can be only one auto column and it "
+                    "must be defined as a key");
+    // Keys are checked one after the other, each for its parts, then for a second primary
+    // key, then for a name used before; columns repeated in a key are reported only after
+    // all keys (the order in which MariaDB reports these errors).
     for (size_t i = 0; i < n; i++) {
         key_work *k = &keys[i];
         schema_index *ix = &k->ix;
@@ -1878,6 +1874,15 @@ static int finish_keys(schema_table *t, key_work *keys, size_t n, int keep_first
         if (ix->n_parts == 0)
             return fail(err, SCHEMA_ERR_BAD_DEFINITION, "key '%s' has no columns",
                         ix->name ? ix->name : "");
+        for (size_t p = 0; p < ix->n_parts; p++)
+            if (find_col(t->cols, t->n_cols, ix->parts[p].column) == NULL)
+                return fail(err, SCHEMA_ERR_KEY_COLUMN, "Key column '%s' doesn't exist in table",
+                            ix->parts[p].column);
+        if (ix->kind != SCHEMA_INDEX_PRIMARY && ix->name != NULL)
+            for (size_t j = 0; j < i; j++)
+                if (keys[j].ix.kind != SCHEMA_INDEX_PRIMARY && keys[j].ix.name != NULL &&
+                    strcasecmp(keys[j].ix.name, ix->name) == 0)
+                    return fail(err, SCHEMA_ERR_DUP_KEY, "Duplicate key name '%s'", ix->name);
         for (size_t p = 0; p < ix->n_parts; p++) {
             schema_index_part *part = &ix->parts[p];
             schema_column *col = find_col(t->cols, t->n_cols, part->column);
@@ -1928,6 +1933,10 @@ static int finish_keys(schema_table *t, key_work *keys, size_t n, int keep_first
             if (ix->kind != SCHEMA_INDEX_FULLTEXT && !k->long_hash)
                 key_bytes += part_bytes(col, part->prefix);
             if (ix->kind == SCHEMA_INDEX_PRIMARY) {
+                if (!col->not_null && col->invisible && !col->auto_increment &&
+                    (col->default_kind == SCHEMA_DEFAULT_NONE ||
+                     col->default_kind == SCHEMA_DEFAULT_NULL) && invisible_pk == NULL)
+                    invisible_pk = col->name;
                 col->not_null = true;
                 if (col->default_kind == SCHEMA_DEFAULT_NULL)
                     col->default_kind = SCHEMA_DEFAULT_NONE;
@@ -1941,11 +1950,11 @@ static int finish_keys(schema_table *t, key_work *keys, size_t n, int keep_first
             return fail(err, SCHEMA_ERR_KEY_TOO_LONG,
                         "Specified key was too long; max key length is %" PRId64 " bytes",
                         max_key);
-        for (size_t p = 1; p < ix->n_parts; p++)
-            for (size_t q = 0; q < p; q++)
-                if (schema_name_eq(ix->parts[q].column, ix->parts[p].column))
-                    return fail(err, SCHEMA_ERR_DUP_COLUMN, "Duplicate column name '%s'",
-                                ix->parts[p].column);
+        if (ix->kind == SCHEMA_INDEX_PRIMARY) {
+            if (have_pk)
+                second_pk = true;
+            have_pk = true;
+        }
         if (k->long_hash && ix->using_type == NULL) {
             ix->using_type = schema_strdup("HASH", &oom);
             if (oom)
@@ -1969,19 +1978,24 @@ static int finish_keys(schema_table *t, key_work *keys, size_t n, int keep_first
                 return nomem(err);
         }
     }
+    if (second_pk)
+        return fail(err, SCHEMA_ERR_MULTI_PK, "Multiple primary key defined");
+    for (size_t i = 0; i < n; i++)
+        for (size_t p = 1; p < keys[i].ix.n_parts; p++)
+            for (size_t q = 0; q < p; q++)
+                if (schema_name_eq(keys[i].ix.parts[q].column, keys[i].ix.parts[p].column))
+                    return fail(err, SCHEMA_ERR_DUP_COLUMN, "Duplicate column name '%s'",
+                                keys[i].ix.parts[p].column);
+    if (invisible_pk != NULL)
+        return fail(err, SCHEMA_ERR_INVISIBLE, "Invisible column `%s` must have a default value",
+                    invisible_pk);
     if (keep_first < 0 || n == 0 || primary_like(&keys[0]) != (keep_first == 1))
         qsort(keys, n, sizeof(*keys), key_cmp);
     // Auto-increment: one column at most, and it must start some key.
     const schema_column *autocol = NULL;
-    for (size_t i = 0; i < t->n_cols; i++) {
-        if (!t->cols[i].auto_increment)
-            continue;
-        if (autocol != NULL)
-            return fail(err, SCHEMA_ERR_AUTO_KEY,
-                        "Incorrect table definition; there can be only one auto column and it "
-                        "must be defined as a key");
-        autocol = &t->cols[i];
-    }
+    for (size_t i = 0; i < t->n_cols; i++)
+        if (t->cols[i].auto_increment)
+            autocol = &t->cols[i];
     if (autocol != NULL) {
         bool keyed = false;
         for (size_t i = 0; i < n && !keyed; i++)
@@ -2294,8 +2308,8 @@ int schema_table_build(schema_table **out, const char *name, const schema_create
         }
         n_keys++;
     }
-    if ((rc = finish_keys(t, keys, n_keys, -1, err)) != 0 ||
-        (rc = check_visible(t, err)) != 0 || (rc = late_result(&late, err)) != 0)
+    if ((rc = check_visible(t, err)) != 0 || (rc = finish_keys(t, keys, n_keys, -1, err)) != 0 ||
+        (rc = check_invisible_defaults(t, err)) != 0 || (rc = late_result(&late, err)) != 0)
         goto done;
     for (size_t i = 0; i < def->n_checks; i++)
         if ((rc = add_check(t, &def->checks[i], err)) != 0)
@@ -2358,7 +2372,7 @@ static bool table_has_column(const schema_table *t, const char *name)
 
 // apply_default changes the default of a stored column (ALTER COLUMN SET/DROP DEFAULT).
 static int apply_default(schema_column *c, schema_default_kind kind, const char *text,
-                         schema_late_err *late, dm_err *err)
+                         bool added, schema_late_err *late, dm_err *err)
 {
     bool oom = false;
     schema_column tmp;
@@ -2370,6 +2384,9 @@ static int apply_default(schema_column *c, schema_default_kind kind, const char 
     free(tmp.default_text);
     tmp.default_kind = kind;
     tmp.default_text = schema_strdup(text, &oom);
+    // Dropping the default of a column added by the same statement leaves it without any
+    // (not even NULL); on an existing nullable column NULL stays the default.
+    tmp.no_default = added && kind == SCHEMA_DEFAULT_NONE;
     if (oom) {
         schema_column_fini(&tmp);
         return nomem(err);
@@ -2429,6 +2446,32 @@ static const char *drop_kind_name(schema_alter_kind k)
                                           : "CONSTRAINT";
 }
 
+int schema_alter_check_conflicts(const schema_alter_spec *specs, size_t n_specs, dm_err *err)
+{
+    // CONVERT TO and CHARSET= are separate declarations: each may appear with one charset.
+    const char *declared[2] = {NULL, NULL};
+    for (size_t i = 0; i < n_specs; i++) {
+        const schema_alter_spec *s = &specs[i];
+        const char *cs = NULL;
+        int slot = s->kind == SCHEMA_ALTER_CONVERT_CHARSET ? 0 : 1;
+        if (s->kind == SCHEMA_ALTER_CONVERT_CHARSET)
+            cs = s->charset;
+        else if (s->kind == SCHEMA_ALTER_OPTION && s->option.key != NULL &&
+                 (key_is(s->option.key, "CHARACTER SET") || key_is(s->option.key, "CHARSET") ||
+                  key_is(s->option.key, "DEFAULT CHARSET") ||
+                  key_is(s->option.key, "DEFAULT CHARACTER SET")))
+            cs = s->option.value;
+        if (cs == NULL || strcasecmp(cs, "DEFAULT") == 0)
+            continue;
+        if (declared[slot] != NULL && find_charset(declared[slot]) != find_charset(cs))
+            return fail(err, SCHEMA_ERR_CONFLICT,
+                        "Conflicting declarations: 'CHARACTER SET %s' and 'CHARACTER SET %s'",
+                        declared[slot], cs);
+        declared[slot] = cs;
+    }
+    return 0;
+}
+
 int schema_table_alter(schema_table *t, const schema_alter_spec *specs, size_t n_specs,
                        dm_err *err)
 {
@@ -2453,6 +2496,8 @@ int schema_table_alter(schema_table *t, const schema_alter_spec *specs, size_t n
         rc = nomem(err);
         goto done;
     }
+    if ((rc = schema_alter_check_conflicts(specs, n_specs, err)) != 0)
+        goto done;
     // IF [NOT] EXISTS clauses turn into no-ops first (handle_if_exists_options).
     for (size_t i = 0; i < n_specs; i++) {
         const schema_alter_spec *s = &specs[i];
@@ -2532,10 +2577,19 @@ int schema_table_alter(schema_table *t, const schema_alter_spec *specs, size_t n
         if ((rc = resolve_charset(&conv_cs_buf, &conv_coll_buf, cs, s->collation, false,
                                   nt->opt.charset, nt->opt.collation, err)))
             goto done;
-        free(nt->opt.charset);
-        free(nt->opt.collation);
-        nt->opt.charset = schema_strdup(conv_cs_buf, &oom);
-        nt->opt.collation = schema_strdup(conv_coll_buf, &oom);
+        // CHARSET=/COLLATE= in the same statement set the table default; CONVERT the columns.
+        bool option_wins = false;
+        for (size_t j = 0; j < n_specs; j++)
+            option_wins = option_wins ||
+                          (specs[j].kind == SCHEMA_ALTER_OPTION && specs[j].option.key != NULL &&
+                           (strcasestr(specs[j].option.key, "CHAR") != NULL ||
+                            strcasestr(specs[j].option.key, "COLLATE") != NULL));
+        if (!option_wins) {
+            free(nt->opt.charset);
+            free(nt->opt.collation);
+            nt->opt.charset = schema_strdup(conv_cs_buf, &oom);
+            nt->opt.collation = schema_strdup(conv_coll_buf, &oom);
+        }
         if (oom) {
             free(conv_cs_buf);
             free(conv_coll_buf);
@@ -2610,7 +2664,7 @@ int schema_table_alter(schema_table *t, const schema_alter_spec *specs, size_t n
                                                                             : s->default_kind,
                                        s->kind == SCHEMA_ALTER_DROP_DEFAULT ? NULL
                                                                             : s->default_text,
-                                       &late, err);
+                                       false, &late, err);
                     if (rc) {
                         schema_column_fini(&w.col);
                         goto done;
@@ -2636,6 +2690,42 @@ int schema_table_alter(schema_table *t, const schema_alter_spec *specs, size_t n
         wcol w = {0};
         if (s->kind != SCHEMA_ALTER_ADD_COLUMN) {
             const schema_column *oc = schema_table_find_column(t, s->name, NULL);
+            size_t added = nl.n;
+            for (size_t j = 0; oc == NULL && j < nl.n; j++)
+                if (nl.v[j].old_name == NULL && schema_name_eq(nl.v[j].col.name, s->name))
+                    added = j;
+            if (oc == NULL && added < nl.n && s->kind == SCHEMA_ALTER_CHANGE_COLUMN &&
+                schema_name_eq(s->column.name, s->name)) {
+                // MODIFY of a column added earlier in the same statement redefines it.
+                used[i] = true;
+                if ((rc = schema_resolve_column(&w.col, &s->column, nt->opt.charset,
+                                                nt->opt.collation, &late, err)))
+                    goto done;
+                size_t at = added;
+                schema_column_fini(&nl.v[added].col);
+                memmove(&nl.v[added], &nl.v[added + 1], (nl.n - added - 1) * sizeof(*nl.v));
+                nl.n--;
+                if (s->pos == SCHEMA_POS_FIRST) {
+                    at = 0;
+                } else if (s->pos == SCHEMA_POS_AFTER) {
+                    for (at = 0; at < nl.n; at++)
+                        if (schema_name_eq(nl.v[at].col.name, s->after))
+                            break;
+                    if (at == nl.n) {
+                        schema_column_fini(&w.col);
+                        rc = fail(err, SCHEMA_ERR_UNKNOWN_COLUMN, "Unknown column '%s' in '%s'",
+                                  s->after ? s->after : "", t->name);
+                        goto done;
+                    }
+                    at++;
+                }
+                if (wlist_insert(&nl, at, &w)) {
+                    schema_column_fini(&w.col);
+                    rc = nomem(err);
+                    goto done;
+                }
+                continue;
+            }
             if (oc == NULL) {
                 rc = fail(err, SCHEMA_ERR_UNKNOWN_COLUMN, "Unknown column '%s' in '%s'",
                           s->name, t->name);
@@ -2683,6 +2773,25 @@ int schema_table_alter(schema_table *t, const schema_alter_spec *specs, size_t n
             rc = nomem(err);
             goto done;
         }
+    }
+    // ALTER COLUMN may name a column added by the same statement.
+    for (size_t i = 0; i < n_specs; i++) {
+        const schema_alter_spec *s = &specs[i];
+        if (skip[i] || used[i] ||
+            (s->kind != SCHEMA_ALTER_SET_DEFAULT && s->kind != SCHEMA_ALTER_DROP_DEFAULT))
+            continue;
+        for (size_t j = 0; j < nl.n; j++)
+            if (nl.v[j].old_name == NULL && schema_name_eq(nl.v[j].col.name, s->name)) {
+                used[i] = true;
+                rc = apply_default(&nl.v[j].col,
+                                   s->kind == SCHEMA_ALTER_DROP_DEFAULT ? SCHEMA_DEFAULT_NONE
+                                                                        : s->default_kind,
+                                   s->kind == SCHEMA_ALTER_DROP_DEFAULT ? NULL : s->default_text,
+                                   true, &late, err);
+                if (rc)
+                    goto done;
+                break;
+            }
     }
     // Defaults changed on columns that do not exist (or were dropped/changed).
     for (size_t i = 0; i < n_specs; i++)
@@ -2785,12 +2894,6 @@ int schema_table_alter(schema_table *t, const schema_alter_spec *specs, size_t n
             keys_changed = true;
         }
     }
-    for (size_t i = 0; i < n_specs; i++)
-        if (!skip[i] && !used[i] && specs[i].kind == SCHEMA_ALTER_RENAME_INDEX) {
-            rc = fail(err, SCHEMA_ERR_UNKNOWN_KEY, "Key '%s' doesn't exist in table '%s'",
-                      specs[i].name, t->name);
-            goto done;
-        }
     // Checks: drop by name, then add.
     for (size_t ci = 0; ci < t->n_checks; ci++) {
         bool dropped = false;
@@ -2819,6 +2922,12 @@ int schema_table_alter(schema_table *t, const schema_alter_spec *specs, size_t n
             goto done;
         }
     }
+    for (size_t i = 0; i < n_specs; i++)
+        if (!skip[i] && !used[i] && specs[i].kind == SCHEMA_ALTER_RENAME_INDEX) {
+            rc = fail(err, SCHEMA_ERR_UNKNOWN_KEY, "Key '%s' doesn't exist in table '%s'",
+                      specs[i].name, t->name);
+            goto done;
+        }
     // Duplicate names are found when the new table is prepared, after the drops.
     for (size_t i = 0; i < nl.n; i++)
         for (size_t j = 0; j < i; j++)
@@ -2883,8 +2992,9 @@ int schema_table_alter(schema_table *t, const schema_alter_spec *specs, size_t n
         }
     }
     nl.n = 0;
-    if ((rc = finish_keys(nt, keys, n_keys, keys_changed ? -1 : old_first_primary, err)) != 0 ||
-        (rc = check_visible(nt, err)) != 0 || (rc = late_result(&late, err)) != 0)
+    if ((rc = check_visible(nt, err)) != 0 ||
+        (rc = finish_keys(nt, keys, n_keys, keys_changed ? -1 : old_first_primary, err)) != 0 ||
+        (rc = check_invisible_defaults(nt, err)) != 0 || (rc = late_result(&late, err)) != 0)
         goto done;
     // Swap the new table's parts into t.
     {
@@ -2982,7 +3092,7 @@ static int print_column(dm_buf *b, const schema_column *c, const schema_table *t
             if (c->default_kind == SCHEMA_DEFAULT_LITERAL || c->default_kind == SCHEMA_DEFAULT_EXPR) {
                 if (dm_buf_printf(b, " DEFAULT %s", c->default_text))
                     return DM_ERR_NOMEM;
-            } else if (!c->not_null && dm_buf_puts(b, " DEFAULT NULL")) {
+            } else if (!c->not_null && !c->no_default && dm_buf_puts(b, " DEFAULT NULL")) {
                 return DM_ERR_NOMEM;
             }
         }

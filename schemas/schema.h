@@ -46,6 +46,7 @@
 #define SCHEMA_ERR_BAD_PREFIX 44516       // ER_WRONG_SUB_KEY 1089: bad index prefix length
 #define SCHEMA_ERR_TOO_LONG 44517         // ER_TOO_BIG_FIELDLENGTH 1074 / ER_TOO_BIG_DISPLAYWIDTH 1439
 #define SCHEMA_ERR_INVISIBLE 44519        // ER_INVISIBLE_NOT_NULL_WITHOUT_DEFAULT 4108
+#define SCHEMA_ERR_CONFLICT 44522         // ER_CONFLICTING_DECLARATIONS 1302: two charsets given
 #define SCHEMA_ERR_KEY_TOO_LONG 44521     // ER_TOO_LONG_KEY 1071: key over the engine's maximum
 #define SCHEMA_ERR_BLOB_KEY 44518         // ER_BLOB_KEY_WITHOUT_LENGTH 1170: BLOB key without length
 
@@ -132,6 +133,8 @@ typedef struct schema_column {
     schema_type type;
     bool not_null;
     bool null_given;        // definition only: NULL was written explicitly
+    bool no_default;        // ALTER ... DROP DEFAULT made a nullable column default-less:
+                            // no DEFAULT clause is shown (not even DEFAULT NULL)
     schema_default_kind default_kind;
     // LITERAL: in a definition the SQL literal as written ('abc', 1.5, -3, b'101', 0x41, TRUE);
     // in a table the server's canonical text (1.50, 'a''b'). EXPR: the expression text, except
@@ -285,6 +288,11 @@ int schema_table_clone(schema_table **out, const schema_table *t, dm_err *err);
 // dropped ones). Errors: the SCHEMA_ERR_* codes MariaDB would raise, DM_ERR_NOMEM.
 int schema_table_alter(schema_table *t, const schema_alter_spec *specs, size_t n_specs,
                        dm_err *err);
+
+// schema_alter_check_conflicts reports what the server's parser rejects in a list of specs
+// before looking at any table: two different character sets (CONVERT TO / CHARSET=).
+// schema_table_alter runs it too. Errors: SCHEMA_ERR_CONFLICT.
+int schema_alter_check_conflicts(const schema_alter_spec *specs, size_t n_specs, dm_err *err);
 
 // schema_table_set_name renames t. Errors: DM_ERR_NOMEM.
 int schema_table_set_name(schema_table *t, const char *name, dm_err *err);

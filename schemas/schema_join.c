@@ -86,7 +86,7 @@ static family type_family(schema_base_type t)
 
 static bool has_default(const schema_column *c)
 {
-    return c->auto_increment || c->generated_expr != NULL || !c->not_null ||
+    return c->auto_increment || c->generated_expr != NULL || (!c->not_null && !c->no_default) ||
            c->default_kind == SCHEMA_DEFAULT_LITERAL || c->default_kind == SCHEMA_DEFAULT_EXPR;
 }
 

@@ -51,6 +51,7 @@ static json_t *column_json(const schema_column *c)
     if (c->default_kind != SCHEMA_DEFAULT_NONE)
         rc |= set_str(o, "default_kind", default_kind_names[c->default_kind]);
     rc |= set_str(o, "default", c->default_text);
+    rc |= set_bool(o, "no_default", c->no_default);
     rc |= set_str(o, "on_update", c->on_update);
     rc |= set_bool(o, "auto_increment", c->auto_increment);
     rc |= set_str(o, "generated", c->generated_expr);
@@ -276,6 +277,7 @@ static int column_from_json(schema_column *c, const json_t *o, dm_err *err)
         s = NULL;
     }
     if ((rc = get_str(&c->default_text, o, "default", false, err)) ||
+        (rc = get_bool(&c->no_default, o, "no_default", err)) ||
         (rc = get_str(&c->on_update, o, "on_update", false, err)) ||
         (rc = get_bool(&c->auto_increment, o, "auto_increment", err)) ||
         (rc = get_str(&c->generated_expr, o, "generated", false, err)) ||

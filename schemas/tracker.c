@@ -895,17 +895,17 @@ static int apply_alter_table(tracker *t, const ddl_alter_table *a, const char *c
     const ddl_name *rename = NULL;
     schema_table *work = NULL;
     const char *db = qual_db(&a->table, current_db);
-    if ((rc = need_db(t, &d, db, err)))
-        return rc;
-    ttable *x = find_table(t, d, a->table.name);
-    if (x == NULL) {
-        if (a->if_exists)
-            return 0;
-        return terr(err, TRACKER_ERR_NO_SUCH_TABLE, "Table '%s.%s' doesn't exist", db,
-                    a->table.name);
-    }
-    if ((rc = map_alter(&specs, &n, &b, a, &rename, err)))
+    ttable *x = NULL;
+    if ((rc = map_alter(&specs, &n, &b, a, &rename, err)) ||
+        (rc = schema_alter_check_conflicts(specs, n, err)) || (rc = need_db(t, &d, db, err)))
         goto done;
+    x = find_table(t, d, a->table.name);
+    if (x == NULL) {
+        if (!a->if_exists)
+            rc = terr(err, TRACKER_ERR_NO_SUCH_TABLE, "Table '%s.%s' doesn't exist", db,
+                      a->table.name);
+        goto done;
+    }
     const char *ndb = NULL;
     tdb *nd = NULL;
     if (rename != NULL) {

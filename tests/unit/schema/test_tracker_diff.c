@@ -536,7 +536,17 @@ static void self_check(ctx *c, const char *db, const char *sql)
             fail_at(c, sql, "JSON round trip changed %s:\n%s\n---\n%s", names[i], a.data, b2.data);
         json_decref(j);
         schema_table_destroy(u);
-        // Re-create the printed table in a scratch database and print it again.
+        // Re-create the printed table in a scratch database and print it again. A column
+        // whose default was dropped prints without DEFAULT and re-creates with DEFAULT NULL,
+        // on the server too: such tables are not a fixed point.
+        bool dropped_default = false;
+        for (size_t k = 0; k < schema_table_column_count(t); k++)
+            dropped_default = dropped_default || schema_table_column(t, k)->no_default;
+        if (dropped_default) {
+            dm_buf_fini(&a);
+            dm_buf_fini(&b2);
+            continue;
+        }
         tracker *scratch = NULL;
         dm_err err;
         assert_int_equal(tracker_create(&scratch, NULL, NULL), 0);
