@@ -1037,9 +1037,17 @@ static int one_option(parser *ps, ddl_option *o)
         return span_text(ps, start, ps->p, &o->value);
     } else {
         t = tok(ps, 0);
-        if (at_end(ps) || t->kind != SQL_TOK_IDENT || is_reserved(ps, t))
+        if (at_end(ps) || (t->kind != SQL_TOK_IDENT && t->kind != SQL_TOK_QIDENT) ||
+            (t->kind == SQL_TOK_IDENT && is_reserved(ps, t)))
             return syntax(ps, "a table option");
-        o->name = upper_dup(ps, ps->lx.src + t->off, t->len);
+        // MariaDB's SHOW CREATE TABLE back-quotes engine-defined options: `PAGE_COMPRESSED`='1'
+        if (t->kind == SQL_TOK_QIDENT) {
+            TRY(decode(ps, t, &o->name));
+            for (char *c = o->name; *c; c++)
+                *c = (char)toupper((unsigned char)*c);
+        } else {
+            o->name = upper_dup(ps, ps->lx.src + t->off, t->len);
+        }
         ps->p++;
     }
     if (o->name == NULL)

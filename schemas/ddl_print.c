@@ -102,7 +102,8 @@ static const char *const type_names[DDL_TYPE__COUNT] = {
 
 static const char *const ref_actions[] = {"", "RESTRICT", "CASCADE", "SET NULL", "NO ACTION", "SET DEFAULT"};
 
-static int print_type(dm_buf *out, const ddl_type *t)
+// print_type writes a type; MariaDB wants COMPRESSED right after the length.
+static int print_type(dm_buf *out, const ddl_type *t, bool compressed)
 {
     int rc = 0;
     P(dm_buf_puts(out, type_names[t->id]));
@@ -120,6 +121,8 @@ static int print_type(dm_buf *out, const ddl_type *t)
             P(dm_buf_printf(out, ",%lld", t->scale));
         P(dm_buf_putc(out, ')'));
     }
+    if (compressed)
+        P(dm_buf_puts(out, " COMPRESSED"));
     if (t->is_unsigned)
         P(dm_buf_puts(out, " UNSIGNED"));
     if (t->zerofill)
@@ -176,7 +179,7 @@ static int print_column(dm_buf *out, const ddl_column *c)
     int rc = 0;
     P(ddl_print_ident(out, c->name));
     P(dm_buf_putc(out, ' '));
-    P(print_type(out, &c->type));
+    P(print_type(out, &c->type, c->compressed));
     if (c->generated) {
         P(dm_buf_printf(out, " GENERATED ALWAYS AS (%s) %s", c->generated_expr,
                         c->generated == DDL_GENERATED_STORED ? "STORED" : "VIRTUAL"));
@@ -207,8 +210,6 @@ static int print_column(dm_buf *out, const ddl_column *c)
         P(dm_buf_printf(out, " STORAGE %s", c->storage));
     if (c->srid)
         P(dm_buf_printf(out, " SRID %s", c->srid));
-    if (c->compressed)
-        P(dm_buf_puts(out, " COMPRESSED"));
     for (size_t i = 0; i < c->n_checks; i++) {
         if (c->checks[i].name) {
             P(dm_buf_puts(out, " CONSTRAINT "));
@@ -295,7 +296,11 @@ static int print_option(dm_buf *out, const ddl_option *o)
     int rc = 0;
     if (o->with_default)
         P(dm_buf_puts(out, "DEFAULT "));
-    P(dm_buf_puts(out, o->name));
+    if (strcmp(o->name, "CHARACTER SET") == 0 || strcmp(o->name, "DATA DIRECTORY") == 0 ||
+        strcmp(o->name, "INDEX DIRECTORY") == 0)
+        P(dm_buf_puts(out, o->name));
+    else
+        P(print_word(out, o->name));
     if (strcmp(o->name, "UNION") == 0) {
         P(dm_buf_printf(out, "=%s", o->value));
         goto done;
