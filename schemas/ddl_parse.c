@@ -229,6 +229,14 @@ static bool is_reserved(const parser *ps, const sql_token *t)
     return false;
 }
 
+bool ddl_is_reserved_word(const char *w)
+{
+    for (int i = 0; reserved[i]; i++)
+        if (strcasecmp(w, reserved[i]) == 0)
+            return true;
+    return false;
+}
+
 // decode copies token t's value into the arena.
 static int decode(parser *ps, const sql_token *t, char **out)
 {
@@ -352,7 +360,9 @@ static int join_tokens(parser *ps, dm_buf *out, size_t from, size_t to, size_t *
 {
     for (size_t i = from; i < to; i++) {
         const sql_token *t = &ps->toks[i];
-        if (i > from && t->gap_before && dm_buf_putc(out, ' ') != 0)
+        // "--" glued to a blank or the end would read back as a comment: keep dashes apart
+        bool dashes = i > from && sql_lex_is_op(&ps->lx, t, "-") && sql_lex_is_op(&ps->lx, &ps->toks[i - 1], "-");
+        if (i > from && (t->gap_before || dashes) && dm_buf_putc(out, ' ') != 0)
             return nomem(ps);
         if (offsets)
             offsets[i - from] = out->len;
@@ -1017,13 +1027,6 @@ static int one_option(parser *ps, ddl_option *o)
         o->name = "CHARACTER SET";
     } else if (accept(ps, "COLLATE")) {
         o->name = "COLLATE";
-    } else if (o->with_default) {
-        // DEFAULT ENCRYPTION=... (MySQL database option) and the like
-        t = tok(ps, 0);
-        if (at_end(ps) || t->kind != SQL_TOK_IDENT)
-            return syntax(ps, "CHARACTER SET or COLLATE");
-        o->name = upper_dup(ps, ps->lx.src + t->off, t->len);
-        ps->p++;
     } else if (accept2(ps, "DATA", "DIRECTORY")) {
         o->name = "DATA DIRECTORY";
     } else if (accept2(ps, "INDEX", "DIRECTORY")) {
@@ -1045,6 +1048,9 @@ static int one_option(parser *ps, ddl_option *o)
             TRY(decode(ps, t, &o->name));
             for (char *c = o->name; *c; c++)
                 *c = (char)toupper((unsigned char)*c);
+            // quoting does not turn a keyword into an option name
+            if (ddl_is_reserved_word(o->name) || strcmp(o->name, "CHARSET") == 0)
+                return syntax(ps, "a table option");
         } else {
             o->name = upper_dup(ps, ps->lx.src + t->off, t->len);
         }

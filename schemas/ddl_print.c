@@ -68,18 +68,25 @@ static int print_string(dm_buf *out, const char *s)
     return dm_buf_putc(out, '\'');
 }
 
-// print_word writes an option value that was an identifier or number: as is when it is a
-// plain word, back-quoted otherwise.
+// print_word writes an option value that was an identifier or number: as is when it reads
+// back as the same single token (a plain word or a decimal number), back-quoted otherwise.
 static int print_word(dm_buf *out, const char *v)
 {
-    bool plain = *v != '\0';
+    bool word = *v != '\0', number = *v != '\0';
+    int dots = 0;
     for (const char *p = v; *p; p++) {
         unsigned char c = (unsigned char)*p;
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-              c == '$' || c == '.' || c >= 0x80))
-            plain = false;
+        bool digit = c >= '0' && c <= '9';
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || digit || c == '_' || c == '$' || c >= 0x80))
+            word = false;
+        if (c == '.')
+            dots++;
+        else if (!digit)
+            number = false;
     }
-    return plain ? dm_buf_puts(out, v) : ddl_print_ident(out, v);
+    if (dots > 1 || strcmp(v, ".") == 0)
+        number = false;
+    return word || number ? dm_buf_puts(out, v) : ddl_print_ident(out, v);
 }
 
 static const char *const type_names[DDL_TYPE__COUNT] = {
@@ -299,6 +306,8 @@ static int print_option(dm_buf *out, const ddl_option *o)
     if (strcmp(o->name, "CHARACTER SET") == 0 || strcmp(o->name, "DATA DIRECTORY") == 0 ||
         strcmp(o->name, "INDEX DIRECTORY") == 0)
         P(dm_buf_puts(out, o->name));
+    else if (o->name[0] >= '0' && o->name[0] <= '9')
+        P(ddl_print_ident(out, o->name));  // would lex as a number
     else
         P(print_word(out, o->name));
     if (strcmp(o->name, "UNION") == 0) {
@@ -501,7 +510,12 @@ static int print_other(dm_buf *out, const ddl_stmt *s)
     for (size_t i = 0; i < pv->n_spans; i++) {
         const ddl_span *sp = &pv->spans[i];
         P(dm_buf_append(out, o->text + at, sp->start - at));
+        // a back-quote glued to the new name would merge with its quotes
+        if (sp->start > 0 && o->text[sp->start - 1] == '`')
+            P(dm_buf_putc(out, ' '));
         P(ddl_print_name(out, &o->tables[sp->index]));
+        if (o->text[sp->end] == '`')
+            P(dm_buf_putc(out, ' '));
         at = sp->end;
     }
     P(dm_buf_puts(out, o->text + at));
