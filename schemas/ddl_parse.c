@@ -1077,8 +1077,18 @@ static int one_option(parser *ps, ddl_option *o)
 static int table_options(parser *ps, ddl_option **arr, size_t *n, bool alter)
 {
     size_t cap = 0;
-    while (!options_end(ps, alter)) {
+    for (;;) {
+        bool versioning = is_w(ps, 0, "WITH") && is_w(ps, 1, "SYSTEM");
+        if (!versioning && options_end(ps, alter))
+            break;
         TRY(PUSH(ps, *arr, *n, cap));
+        if (versioning) {
+            // MariaDB system-versioned tables: an option without a value
+            ps->p += 2;
+            TRY(expect(ps, "VERSIONING"));
+            (*arr)[(*n)++].name = "WITH SYSTEM VERSIONING";
+            continue;
+        }
         TRY(one_option(ps, &(*arr)[*n]));
         (*n)++;
         if (!alter)
@@ -2104,6 +2114,17 @@ int ddl_parse(ddl_stmt **out, const char *sql, size_t len, const ddl_parse_opts 
             goto done;
         }
     } else {
+        // only compound bodies (routines, triggers, events) may hold ';'
+        bool body = ps.st->kind == DDL_STMT_CREATE_PROCEDURE || ps.st->kind == DDL_STMT_CREATE_FUNCTION ||
+                    ps.st->kind == DDL_STMT_CREATE_TRIGGER || ps.st->kind == DDL_STMT_CREATE_EVENT ||
+                    ps.st->kind == DDL_STMT_ALTER_EVENT;
+        for (size_t i = ps.p; !body && i < ps.end; i++) {
+            if (sql_lex_is_op(&ps.lx, &ps.toks[i], ";")) {
+                ps.p = i;
+                rc = syntax(&ps, "one statement");
+                goto done;
+            }
+        }
         if ((rc = finish_other(&ps)) != 0)
             goto done;
     }

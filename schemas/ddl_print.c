@@ -304,12 +304,14 @@ static int print_option(dm_buf *out, const ddl_option *o)
     if (o->with_default)
         P(dm_buf_puts(out, "DEFAULT "));
     if (strcmp(o->name, "CHARACTER SET") == 0 || strcmp(o->name, "DATA DIRECTORY") == 0 ||
-        strcmp(o->name, "INDEX DIRECTORY") == 0)
+        strcmp(o->name, "INDEX DIRECTORY") == 0 || o->value == NULL)
         P(dm_buf_puts(out, o->name));
     else if (o->name[0] >= '0' && o->name[0] <= '9')
         P(ddl_print_ident(out, o->name));  // would lex as a number
     else
         P(print_word(out, o->name));
+    if (o->value == NULL)
+        goto done;  // WITH SYSTEM VERSIONING
     if (strcmp(o->name, "UNION") == 0) {
         P(dm_buf_printf(out, "=%s", o->value));
         goto done;
