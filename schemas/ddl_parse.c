@@ -1017,6 +1017,20 @@ static bool options_end(const parser *ps, bool alter)
            is_w(ps, 0, "WITH") || is_w(ps, 0, "VALUES") || is_w(ps, 0, "TABLE");
 }
 
+// Words that start other clauses where an option may stand: never option names, and not
+// even when back-quoted (a printed option name is not quoted and would read as the clause).
+static const char *const never_options[] = {"WAIT", "NOWAIT", NULL};
+static const char *const quoted_not_options[] = {"CHARSET", "ALGORITHM", "FORCE", "ENABLE", "DISABLE", "DISCARD",
+                                                 "IMPORT", "WITHOUT", "MODIFY", "REMOVE", "PARTITIONS", NULL};
+
+static bool is_listed(const char *const *list, const char *w)
+{
+    for (; *list; list++)
+        if (strcmp(*list, w) == 0)
+            return true;
+    return false;
+}
+
 // one_option reads one `name [=] value` table/database option.
 static int one_option(parser *ps, ddl_option *o)
 {
@@ -1049,11 +1063,13 @@ static int one_option(parser *ps, ddl_option *o)
             for (char *c = o->name; *c; c++)
                 *c = (char)toupper((unsigned char)*c);
             // quoting does not turn a keyword into an option name
-            if (ddl_is_reserved_word(o->name) || strcmp(o->name, "CHARSET") == 0)
+            if (ddl_is_reserved_word(o->name) || is_listed(quoted_not_options, o->name))
                 return syntax(ps, "a table option");
         } else {
             o->name = upper_dup(ps, ps->lx.src + t->off, t->len);
         }
+        if (o->name && is_listed(never_options, o->name))
+            return syntax(ps, "a table option");
         ps->p++;
     }
     if (o->name == NULL)

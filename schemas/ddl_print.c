@@ -86,7 +86,31 @@ static int print_word(dm_buf *out, const char *v)
     }
     if (dots > 1 || strcmp(v, ".") == 0)
         number = false;
+    // a reserved word would not read back as a name (DEFAULT is the keyword value itself)
+    if (word && ddl_is_reserved_word(v) && strcmp(v, "DEFAULT") != 0)
+        word = false;
     return word || number ? dm_buf_puts(out, v) : ddl_print_ident(out, v);
+}
+
+// print_option_name writes an option name as is when it reads back as the same unquoted
+// word (word characters, not starting with a digit), back-quoted otherwise.
+static int print_option_name(dm_buf *out, const char *name)
+{
+    bool plain = *name != '\0' && !(*name >= '0' && *name <= '9');
+    for (const char *p = name; *p; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '$' ||
+              c >= 0x80))
+            plain = false;
+    }
+    return plain ? dm_buf_puts(out, name) : ddl_print_ident(out, name);
+}
+
+// print_keyword_word writes a keyword and a value read by word_value.
+static int print_keyword_word(dm_buf *out, const char *keyword, const char *v)
+{
+    int rc = dm_buf_puts(out, keyword);
+    return rc ? rc : print_word(out, v);
 }
 
 static const char *const type_names[DDL_TYPE__COUNT] = {
@@ -216,7 +240,7 @@ static int print_column(dm_buf *out, const ddl_column *c)
     if (c->storage)
         P(dm_buf_printf(out, " STORAGE %s", c->storage));
     if (c->srid)
-        P(dm_buf_printf(out, " SRID %s", c->srid));
+        P(print_keyword_word(out, " SRID ", c->srid));
     for (size_t i = 0; i < c->n_checks; i++) {
         if (c->checks[i].name) {
             P(dm_buf_puts(out, " CONSTRAINT "));
@@ -284,7 +308,7 @@ static int print_constraint(dm_buf *out, const ddl_constraint *c)
     if (c->using_type)
         P(dm_buf_printf(out, " USING %s", c->using_type));
     if (c->key_block_size)
-        P(dm_buf_printf(out, " KEY_BLOCK_SIZE=%s", c->key_block_size));
+        P(print_keyword_word(out, " KEY_BLOCK_SIZE=", c->key_block_size));
     if (c->parser) {
         P(dm_buf_puts(out, " WITH PARSER "));
         P(ddl_print_ident(out, c->parser));
@@ -306,10 +330,8 @@ static int print_option(dm_buf *out, const ddl_option *o)
     if (strcmp(o->name, "CHARACTER SET") == 0 || strcmp(o->name, "DATA DIRECTORY") == 0 ||
         strcmp(o->name, "INDEX DIRECTORY") == 0 || o->value == NULL)
         P(dm_buf_puts(out, o->name));
-    else if (o->name[0] >= '0' && o->name[0] <= '9')
-        P(ddl_print_ident(out, o->name));  // would lex as a number
     else
-        P(print_word(out, o->name));
+        P(print_option_name(out, o->name));
     if (o->value == NULL)
         goto done;  // WITH SYSTEM VERSIONING
     if (strcmp(o->name, "UNION") == 0) {
@@ -448,8 +470,8 @@ int ddl_print_alter_spec(dm_buf *out, const ddl_alter_spec *sp)
             P(print_option(out, &sp->options[i]));
         }
         break;
-    case DDL_ALTER_ALGORITHM: P(dm_buf_printf(out, "ALGORITHM=%s", sp->value)); break;
-    case DDL_ALTER_LOCK: P(dm_buf_printf(out, "LOCK=%s", sp->value)); break;
+    case DDL_ALTER_ALGORITHM: P(print_keyword_word(out, "ALGORITHM=", sp->value)); break;
+    case DDL_ALTER_LOCK: P(print_keyword_word(out, "LOCK=", sp->value)); break;
     case DDL_ALTER_FORCE: P(dm_buf_puts(out, "FORCE")); break;
     case DDL_ALTER_ORDER_BY: P(dm_buf_printf(out, "ORDER BY %s", sp->value)); break;
     case DDL_ALTER_ENABLE_KEYS: P(dm_buf_puts(out, "ENABLE KEYS")); break;
@@ -628,9 +650,9 @@ int ddl_print(dm_buf *out, const ddl_stmt *s, dm_err *err)
                 goto done;
         }
         if (ci->algorithm)
-            P(dm_buf_printf(out, " ALGORITHM=%s", ci->algorithm));
+            P(print_keyword_word(out, " ALGORITHM=", ci->algorithm));
         if (ci->lock)
-            P(dm_buf_printf(out, " LOCK=%s", ci->lock));
+            P(print_keyword_word(out, " LOCK=", ci->lock));
         break;
     }
     case DDL_STMT_DROP_INDEX: {
@@ -641,9 +663,9 @@ int ddl_print(dm_buf *out, const ddl_stmt *s, dm_err *err)
         P(ddl_print_name(out, &di->table));
         P(print_wait(out, di->wait));
         if (di->algorithm)
-            P(dm_buf_printf(out, " ALGORITHM=%s", di->algorithm));
+            P(print_keyword_word(out, " ALGORITHM=", di->algorithm));
         if (di->lock)
-            P(dm_buf_printf(out, " LOCK=%s", di->lock));
+            P(print_keyword_word(out, " LOCK=", di->lock));
         break;
     }
     default: P(print_other(out, s)); break;
