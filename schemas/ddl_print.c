@@ -587,7 +587,8 @@ int ddl_print(dm_buf *out, const ddl_stmt *s, dm_err *err)
         P(ddl_print_name(out, &at->table));
         P(print_wait(out, at->wait));
         for (size_t i = 0; i < at->n_specs; i++) {
-            P(dm_buf_puts(out, i ? ", " : " "));
+            // partition options follow the other specifications without a comma
+            P(dm_buf_puts(out, i && at->specs[i].kind != DDL_ALTER_PARTITION ? ", " : " "));
             P(ddl_print_alter_spec(out, &at->specs[i]));
         }
         break;
