@@ -26,7 +26,7 @@ static void usage(FILE *f)
             "usage:\n"
             "  relayd --name NAME --addr HOST:PORT --relay-dir DIR [--source source.yaml ...]\n"
             "         [--join CONTROLLER_ADDR] [--config FILE] [-L level] [--log-file FILE]\n"
-            "         [--zstd-level N]\n"
+            "         [--zstd-level N] [--commit-ms MS] [--commit-bytes N]\n"
             "  relayd inspect --relay-dir DIR --source-id ID [--from FILE:POS [--epoch N] | --gtid SET]\n"
             "         [--limit N]\n"
             "  relayd call --addr HOST:PORT METHOD [PARAMS_JSON] [--data-out FILE]\n"
@@ -223,6 +223,8 @@ typedef struct daemon_opts {
     char *sources[MAX_SOURCES];
     size_t n_sources;
     int zstd_level;
+    unsigned commit_ms;
+    size_t commit_bytes;
 } daemon_opts;
 
 static void daemon_opts_fini(daemon_opts *d)
@@ -363,7 +365,8 @@ static int run_daemon(int argc, char **argv)
         {"relay-dir", required_argument, 0, 'd'}, {"source", required_argument, 0, 's'},
         {"join", required_argument, 0, 'j'},      {"config", required_argument, 0, 'c'},
         {"log-level", required_argument, 0, 'L'}, {"log-file", required_argument, 0, 'f'},
-        {"zstd-level", required_argument, 0, 'z'}, {"help", no_argument, 0, 'h'},
+        {"zstd-level", required_argument, 0, 'z'}, {"commit-ms", required_argument, 0, 'M'},
+        {"commit-bytes", required_argument, 0, 'B'}, {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
     daemon_opts d;
@@ -396,6 +399,8 @@ static int run_daemon(int argc, char **argv)
         case 'L': bad = set_str(&d.log_level, optarg); break;
         case 'f': bad = set_str(&d.log_file, optarg); break;
         case 'z': d.zstd_level = atoi(optarg); break;
+        case 'M': d.commit_ms = (unsigned)strtoul(optarg, NULL, 10); break;
+        case 'B': d.commit_bytes = (size_t)strtoull(optarg, NULL, 10); break;
         case 'h': usage(stdout); rc = 0; goto done;
         default: usage(stderr); rc = 2; goto done;
         }
@@ -454,6 +459,8 @@ static int run_daemon(int argc, char **argv)
         relay_source_opts so;
         source_opts_from_config(&so, cfg[n], d.relay_dir);
         so.zstd_level = d.zstd_level;
+        so.commit_ms = d.commit_ms;
+        so.commit_bytes = d.commit_bytes;
         if (relay_source_create(&src[n], &so, &err)) {
             print_err(d.sources[n], &err);
             n++;

@@ -4,12 +4,16 @@
 // - status and segment reads use the store's thread-safe reader functions directly;
 // - pause/stop set a flag and interrupt the blocked stream read (binlog_client_interrupt);
 // - purge is a writer operation, so it is queued and run by the relay thread, which looks at
-//   its queue after every stream item (heartbeats arrive every heartbeat_ms when idle, so a
-//   queued command waits at most that long) and while it waits in a backoff or a pause.
+//   its queue after every stream item and at least every 200 ms (and while it waits in a
+//   backoff or a pause).
+// While streaming, a reader thread pulls packets from the upstream into a bounded queue
+// (8 MiB) and the relay thread parses, appends (compression happens there) and commits, so
+// that network and compression overlap.
 // Each stream run: connect a status connection (checks, master position), open the store on
 // first use (its flavour is the upstream's), decide the epoch and the start position, then
-// pull events: real events are appended (the store group-commits by bytes/time; an idle
-// stream is flushed when the time bound expires), artificial events and heartbeats are not.
+// pull events: real events are appended (the store group-commits by bytes/time; the relay
+// thread wakes up to flush when the time bound expires even if nothing arrives), artificial
+// events and heartbeats are not.
 // Any error ends the run; retryable ones (connection lost, upstream restarting) come back
 // after an exponential backoff, the others pause the source with the error kept for status.
 #include "relay_source.h"
@@ -157,7 +161,7 @@ int relay_source_create(relay_source **out, const relay_source_opts *o, dm_err *
     s->conn.ssl_key = s->ssl_key;
     s->conn.charset = NULL;
     s->server_id_opt = o->server_id;
-    s->heartbeat_ms = o->heartbeat_ms ? o->heartbeat_ms : 100;
+    s->heartbeat_ms = o->heartbeat_ms ? o->heartbeat_ms : 1000;
     s->commit_ms = o->commit_ms;
     s->commit_bytes = o->commit_bytes;
     s->zstd_level = o->zstd_level ? o->zstd_level : RELAY_SOURCE_ZSTD_LEVEL;
@@ -530,70 +534,189 @@ static int event_gtid(gtid *g, bool *has, const binlog_event *bev, dm_err *err)
     return 0;
 }
 
-// stream_events pulls from an open client until an error or a stop/pause request.
+// ---- the read-ahead pipe -----------------------------------------------------------------
+// A reader thread pulls the stream into a bounded queue while the relay thread parses,
+// compresses and commits: network and compression overlap instead of taking turns.
+
+#define PIPE_MAX_BYTES (8u * 1024 * 1024) // queued event bytes before the reader waits
+
+typedef struct pipe_item {
+    struct pipe_item *next;
+    int rc;                   // != 0: the stream ended with this error (in pipe.err)
+    binlog_client_event ev;   // ev.data points to payload
+    uint8_t payload[];
+} pipe_item;
+
+typedef struct read_pipe {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    pipe_item *head, *tail;
+    size_t bytes;
+    bool closed; // the relay thread stopped consuming
+    binlog_client *c;
+    dm_err err;  // the error of the item with rc != 0
+} read_pipe;
+
+static void *pipe_reader(void *arg)
+{
+    read_pipe *p = arg;
+    binlog_client_event ev;
+    dm_err e;
+    for (;;) {
+        dm_err_clear(&e);
+        int rc = binlog_client_read(&ev, p->c, &e);
+        size_t n = rc == 0 && ev.data ? ev.len : 0;
+        pipe_item *it = malloc(sizeof(*it) + n);
+        if (!it && !rc)
+            rc = dm_err_set(&e, DM_ERR_NOMEM, DM_ERR_SCOPE_INTERNAL, "out of memory for a %zu-byte event", n);
+        pthread_mutex_lock(&p->mu);
+        // An event larger than the bound is let through alone.
+        while (!p->closed && p->head && p->bytes + n > PIPE_MAX_BYTES)
+            pthread_cond_wait(&p->cv, &p->mu);
+        if (p->closed || !it) {
+            if (!p->closed)
+                p->err = e; // no memory for an item: the relay thread sees `ended` instead
+            p->closed = p->closed || !it;
+            pthread_cond_broadcast(&p->cv);
+            pthread_mutex_unlock(&p->mu);
+            free(it);
+            return NULL;
+        }
+        it->next = NULL;
+        it->rc = rc;
+        it->ev = ev;
+        if (n) {
+            memcpy(it->payload, ev.data, n);
+            it->ev.data = it->payload;
+        }
+        if (rc)
+            p->err = e;
+        if (p->tail)
+            p->tail->next = it;
+        else
+            p->head = it;
+        p->tail = it;
+        p->bytes += n;
+        pthread_cond_broadcast(&p->cv);
+        pthread_mutex_unlock(&p->mu);
+        if (rc)
+            return NULL;
+    }
+}
+
+// pipe_pop takes the next item, waiting up to ms. *out is NULL on timeout; rc is an error
+// when the reader stopped without one (out of memory).
+static int pipe_pop(pipe_item **out, read_pipe *p, unsigned ms, dm_err *err)
+{
+    int rc = 0;
+    struct timespec ts = deadline_in(ms);
+    *out = NULL;
+    pthread_mutex_lock(&p->mu);
+    while (!p->head && !p->closed)
+        if (pthread_cond_timedwait(&p->cv, &p->mu, &ts) == ETIMEDOUT)
+            break;
+    if (p->head) {
+        *out = p->head;
+        p->head = p->head->next;
+        if (!p->head)
+            p->tail = NULL;
+        p->bytes -= (*out)->rc == 0 && (*out)->ev.data ? (*out)->ev.len : 0;
+        pthread_cond_broadcast(&p->cv);
+    } else if (p->closed) {
+        if (err)
+            *err = p->err;
+        rc = p->err.code ? p->err.code : DM_ERR_NOMEM;
+    }
+    pthread_mutex_unlock(&p->mu);
+    return rc;
+}
+
+// stream_events relays what the reader thread queues until an error or a stop/pause
+// request (which interrupts the client, so the reader queues DM_ERR_CANCELLED).
 static int stream_events(relay_source *s, binlog_client *c, MYSQL *q, bool *progressed, dm_err *err)
 {
     int rc = 0;
-    binlog_client_event ev;
     binlog_event bev;
     binlog_fde fde;
     binlog_trx trx;
     gtid cur;
-    bool has_cur = false;
+    bool has_cur = false, reader_started = false;
     uint64_t last_refresh = 0, last_purge = now_ms();
     binlog_flavor bfl = binlog_client_upstream_info(c)->flavor == BINLOG_CLIENT_MYSQL ? BINLOG_FLAVOR_MYSQL
                                                                                      : BINLOG_FLAVOR_MARIADB;
+    read_pipe p;
+    pthread_t reader;
+    pipe_item *it = NULL;
 
+    memset(&p, 0, sizeof(p));
+    pthread_mutex_init(&p.mu, NULL);
+    pthread_cond_init(&p.cv, NULL);
+    p.c = c;
     binlog_fde_init_default(&fde, bfl, binlog_client_upstream_info(c)->checksum_crc32 ? BINLOG_CHECKSUM_CRC32
                                                                                       : BINLOG_CHECKSUM_OFF);
     binlog_trx_init(&trx);
     memset(&cur, 0, sizeof(cur));
+    if (pthread_create(&reader, NULL, pipe_reader, &p) != 0) {
+        rc = dm_err_set(err, DM_ERR_INTERNAL, DM_ERR_SCOPE_INTERNAL, "cannot start the stream reader thread");
+        goto done;
+    }
+    reader_started = true;
     for (;;) {
-        if ((rc = binlog_client_read(&ev, c, err)))
+        long due = relay_store_flush_due_ms(s->store);
+        if ((rc = pipe_pop(&it, &p, due < 0 || due > 200 ? 200 : (unsigned)due, err)))
             goto done;
-        if (ev.kind == BINLOG_CLIENT_HEARTBEAT) {
+        binlog_client_event *ev = it ? &it->ev : NULL;
+        if (it && it->rc) {
+            rc = it->rc;
+            if (err)
+                *err = p.err;
+            goto done;
+        }
+        if (ev && ev->kind == BINLOG_CLIENT_HEARTBEAT) {
             pthread_mutex_lock(&s->mu);
-            if (ev.file[0]) {
-                snprintf(s->master_file, sizeof(s->master_file), "%s", ev.file);
-                s->master_pos = ev.pos;
+            if (ev->file[0]) {
+                snprintf(s->master_file, sizeof(s->master_file), "%s", ev->file);
+                s->master_pos = ev->pos;
             }
             pthread_mutex_unlock(&s->mu);
-        } else if (ev.kind == BINLOG_CLIENT_EVENT && ev.format_resend) {
-            if ((rc = binlog_fde_decode(&fde, ev.data, ev.len, err)))
+        } else if (ev && ev->kind == BINLOG_CLIENT_EVENT && ev->format_resend) {
+            if ((rc = binlog_fde_decode(&fde, ev->data, ev->len, err)))
                 goto done;
-        } else if (ev.kind == BINLOG_CLIENT_EVENT) {
+        } else if (ev && ev->kind == BINLOG_CLIENT_EVENT) {
             unsigned cls = 0;
-            if ((rc = binlog_event_parse(&bev, &fde, ev.data, ev.len, ev.pos, 0, err)))
+            if ((rc = binlog_event_parse(&bev, &fde, ev->data, ev->len, ev->pos, 0, err)))
                 goto done;
-            if (ev.type == BINLOG_FORMAT_DESCRIPTION_EVENT && (rc = binlog_fde_decode(&fde, ev.data, ev.len, err)))
+            if (ev->type == BINLOG_FORMAT_DESCRIPTION_EVENT && (rc = binlog_fde_decode(&fde, ev->data, ev->len, err)))
                 goto done;
             if ((rc = binlog_trx_feed(&cls, &trx, &bev, err)))
                 goto done;
             if ((cls & BINLOG_TRX_BEGIN) && (rc = event_gtid(&cur, &has_cur, &bev, err)))
                 goto done;
             relay_store_event_meta meta = {
-                .file = ev.file,
-                .pos = ev.pos,
-                .next_pos = ev.next_pos,
+                .file = ev->file,
+                .pos = ev->pos,
+                .next_pos = ev->next_pos,
                 .gtid = (cls && has_cur) ? &cur : NULL,
                 .trx_end = cls == 0 || (cls & BINLOG_TRX_END),
             };
-            if ((rc = relay_store_append(s->store, ev.data, ev.len, &meta, err)))
+            if ((rc = relay_store_append(s->store, ev->data, ev->len, &meta, err)))
                 goto done;
             if (cls & BINLOG_TRX_END)
                 has_cur = false;
             *progressed = true;
             pthread_mutex_lock(&s->mu);
             // The master is at least where its stream is.
-            int fc = strcmp(ev.file, s->master_file);
-            if (fc > 0 || (fc == 0 && ev.next_pos > s->master_pos)) {
-                snprintf(s->master_file, sizeof(s->master_file), "%s", ev.file);
-                s->master_pos = ev.next_pos;
+            int fc = strcmp(ev->file, s->master_file);
+            if (fc > 0 || (fc == 0 && ev->next_pos > s->master_pos)) {
+                snprintf(s->master_file, sizeof(s->master_file), "%s", ev->file);
+                s->master_pos = ev->next_pos;
             }
             s->data_version++;
             pthread_cond_broadcast(&s->cond);
             pthread_mutex_unlock(&s->mu);
         }
+        free(it);
+        it = NULL;
         if (relay_store_flush_due_ms(s->store) == 0) {
             if ((rc = relay_store_flush(s->store, err)))
                 goto done;
@@ -611,6 +734,23 @@ static int stream_events(relay_source *s, binlog_client *c, MYSQL *q, bool *prog
         }
     }
 done:
+    free(it);
+    if (reader_started) {
+        pthread_mutex_lock(&p.mu);
+        p.closed = true;
+        pthread_cond_broadcast(&p.cv);
+        pthread_mutex_unlock(&p.mu);
+        // Wake the reader if it is blocked on the network.
+        binlog_client_interrupt(c);
+        pthread_join(reader, NULL);
+    }
+    while (p.head) {
+        it = p.head;
+        p.head = it->next;
+        free(it);
+    }
+    pthread_cond_destroy(&p.cv);
+    pthread_mutex_destroy(&p.mu);
     binlog_trx_fini(&trx);
     return rc;
 }

@@ -51,7 +51,7 @@ typedef struct relay_source_opts {
     uint32_t server_id;       // replica server id; 0 = generated and persisted
     const char *start_gtid;   // relay-binlog-gtid (MariaDB D-S-N list); NULL/"" = none
     const char *start_file;   // relay-binlog-name; NULL/"" = none
-    unsigned heartbeat_ms;    // 0 = 100: also bounds how late an idle group commit runs
+    unsigned heartbeat_ms;    // upstream heartbeat period; 0 = 1000
     unsigned commit_ms;       // group commit time bound; 0 = store default (100 ms)
     size_t commit_bytes;      // group commit size bound; 0 = store default
     int zstd_level;           // segment compression level; 0 = RELAY_SOURCE_ZSTD_LEVEL

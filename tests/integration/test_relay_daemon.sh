@@ -22,9 +22,16 @@ from:
   password: ""
 EOF
 
+# The daemon's own settings come from --config (with a source list) plus flags.
+cat >"$TEST_TMP/relayd.yaml" <<EOF
+name: r1
+relay-dir: $relay
+log-level: debug
+source:
+  - $TEST_TMP/source.yaml
+EOF
 start_relayd() {
-  "$RELAYD" --name r1 --addr "$addr" --relay-dir "$relay" --source "$TEST_TMP/source.yaml" \
-    --log-file "$TEST_TMP/relayd.log" -L debug &
+  "$RELAYD" --config "$TEST_TMP/relayd.yaml" --addr "$addr" --log-file "$TEST_TMP/relayd.log" &
   relayd_pid=$!
   track_pid "$relayd_pid"
   for _ in $(seq 1 100); do
@@ -78,6 +85,9 @@ if "$RELAYD" --name r1 --addr "$addr" --relay-dir "$relay" --source "$TEST_TMP/b
   fail "a bad source file was accepted"
 fi
 grep -q "bad.yaml:4" "$TEST_TMP/err" || fail "bad source file message: $(cat "$TEST_TMP/err")"
+printf 'name: r1\nrelay-dri: /tmp/x\n' >"$TEST_TMP/bad-relayd.yaml"
+if "$RELAYD" --config "$TEST_TMP/bad-relayd.yaml" --addr "$addr" 2>"$TEST_TMP/err"; then fail "a bad --config was accepted"; fi
+grep -q "bad-relayd.yaml:2: unknown key 'relay-dri'" "$TEST_TMP/err" || fail "bad --config message: $(cat "$TEST_TMP/err")"
 
 sql "$up" "CREATE DATABASE t; CREATE TABLE t.a (id INT PRIMARY KEY, v VARCHAR(100))"
 start_relayd
@@ -86,6 +96,7 @@ wait_caught_up
 check_equal "stored events differ from the upstream's binlog"
 status=$(call status)
 assert_eq "$(echo "$status" | jget '["sources"][0]["stage"]')" "Running" "stage"
+assert_eq "$(echo "$status" | jget '["name"]')" "r1" "name from --config"
 assert_eq "$(echo "$status" | jget '["sources"][0]["catch_up"]')" "True" "catch-up flag"
 assert_eq "$(echo "$status" | jget '["sources"][0]["relay_gtid"]')" "$(sql "$up" "SELECT @@gtid_binlog_pos")" "relay GTID"
 [ "$(echo "$status" | jget '["sources"][0]["storage"]["stored_bytes"]')" -gt 0 ] || fail "no storage bytes in status"
