@@ -27,8 +27,8 @@ static void usage(FILE *f)
             "  relayd --name NAME --addr HOST:PORT --relay-dir DIR [--source source.yaml ...]\n"
             "         [--join CONTROLLER_ADDR] [--config FILE] [-L level] [--log-file FILE]\n"
             "         [--zstd-level N] [--commit-ms MS] [--commit-bytes N]\n"
-            "  relayd inspect --relay-dir DIR --source-id ID [--from FILE:POS [--epoch N] | --gtid SET]\n"
-            "         [--limit N]\n"
+            "  relayd inspect (--relay-dir DIR | --addr HOST:PORT) --source-id ID\n"
+            "         [--from FILE:POS [--epoch N] | --gtid SET] [--limit N]\n"
             "  relayd call --addr HOST:PORT METHOD [PARAMS_JSON] [--data-out FILE]\n"
             "  relayd stream --host H --port P [--user U] [--password PW] --server-id N\n"
             "         [--file F [--pos P] | --gtid D-S-N,...] [--non-block] [--limit N] [--heartbeat-ms MS]\n");
@@ -116,7 +116,7 @@ static int cmd_inspect(int argc, char **argv)
         {"relay-dir", required_argument, 0, 'd'}, {"source-id", required_argument, 0, 's'},
         {"from", required_argument, 0, 'f'},      {"epoch", required_argument, 0, 'e'},
         {"gtid", required_argument, 0, 'g'},      {"limit", required_argument, 0, 'l'},
-        {0, 0, 0, 0},
+        {"addr", required_argument, 0, 'a'},      {0, 0, 0, 0},
     };
     relay_inspect_opts o;
     dm_err err;
@@ -133,11 +133,13 @@ static int cmd_inspect(int argc, char **argv)
         case 'e': o.epoch = (uint32_t)strtoul(optarg, NULL, 10); break;
         case 'g': o.gtid = optarg; break;
         case 'l': o.limit = atoll(optarg); break;
+        case 'a': o.addr = optarg; break;
         default: usage(stderr); return 2;
         }
     }
-    if (!o.relay_dir || !o.source_id || (o.from && o.gtid)) {
-        fprintf(stderr, "relayd inspect: needs --relay-dir and --source-id, and at most one of --from/--gtid\n");
+    if ((!o.relay_dir && !o.addr) || !o.source_id || (o.from && o.gtid)) {
+        fprintf(stderr, "relayd inspect: needs --source-id and --relay-dir (or --addr of a running relayd), "
+                        "and at most one of --from/--gtid\n");
         return 2;
     }
     if (relay_inspect_run(stdout, &o, &err)) {
@@ -476,16 +478,17 @@ static int run_daemon(int argc, char **argv)
     rpc.name = d.name;
     rpc.sources = src;
     rpc.n_sources = n;
-    // Workers: one per possibly long-polling reader plus room for status/pause/purge.
-    if (dm_rpc_server_start(&server, url, 8 + 2 * (unsigned)n, relay_rpc_handle, &rpc, &err)) {
-        print_err("rpc", &err);
-        goto done;
-    }
+    // Sources first (they lock and open their stores), then the endpoints that use them.
     for (size_t i = 0; i < n; i++) {
         if (relay_source_start(src[i], &err)) {
             print_err(relay_source_id(src[i]), &err);
             goto done;
         }
+    }
+    // Workers: one per possibly long-polling reader plus room for status/pause/purge.
+    if (dm_rpc_server_start(&server, url, 8 + 2 * (unsigned)n, relay_rpc_handle, &rpc, &err)) {
+        print_err("rpc", &err);
+        goto done;
     }
     dm_info("relay", "relayd %s listening on %s with %zu source(s), relay dir %s", d.name, url, n, d.relay_dir);
     int sig = 0;

@@ -1,5 +1,7 @@
-// DESIGN: a plain reader over the store: open, seek (position or GTID set), then print
-// every durable event until the end. Event names follow the server's own
+// DESIGN: a plain reader over the store: lock, open, seek (position or GTID set), then print
+// every durable event until the end; or, through a running relayd, the same listing built
+// from the segment stream (each shipped segment decoded with relay_store_segment_iter, the
+// events before the requested start skipped). Event names follow the server's own
 // Log_event::get_type_str so that the output can be compared with SHOW BINLOG EVENTS.
 #include "relay_inspect.h"
 
@@ -8,7 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistd.h>
+
+#include "dm_rpc.h"
 #include "gtid.h"
+#include "relay_source.h"
 #include "relay_store.h"
 
 const char *relay_event_type_name(uint8_t type)
@@ -89,6 +95,100 @@ bad:
                       "--from '%s' is not FILE:POS (e.g. binlog.000001:4)", text);
 }
 
+static void print_event(FILE *out, const relay_store_event *ev)
+{
+    char g[GTID_TEXT_MAX] = "-";
+    if (ev->has_gtid)
+        gtid_format(g, sizeof(g), &ev->gtid);
+    uint8_t type = ev->len > 4 ? ev->data[4] : 0;
+    uint32_t server_id = ev->len >= 9 ? (uint32_t)ev->data[5] | (uint32_t)ev->data[6] << 8 |
+                                            (uint32_t)ev->data[7] << 16 | (uint32_t)ev->data[8] << 24
+                                      : 0;
+    fprintf(out, "%" PRIu32 " %s:%" PRIu64 " %s %" PRIu32 " %s %zu\n", ev->epoch, ev->file, ev->pos,
+            relay_event_type_name(type), server_id, g, ev->len);
+}
+
+// inspect_remote lists the events of the segments a running relayd ships.
+static int inspect_remote(FILE *out, const relay_inspect_opts *o, dm_err *err)
+{
+    int rc;
+    char url[512];
+    dm_rpc_client *c = NULL;
+    json_t *params = NULL, *res = NULL;
+    dm_buf data;
+    gtid_set *set = NULL;
+    relay_store_pos from;
+    relay_store_segment_iter it;
+    relay_store_event ev;
+    bool skipping = o->from || o->gtid, it_open = false;
+    long long n = 0;
+
+    dm_buf_init(&data);
+    memset(&it, 0, sizeof(it));
+    memset(&from, 0, sizeof(from));
+    if ((rc = dm_rpc_url(url, sizeof(url), o->addr, err)) || (rc = dm_rpc_client_open(&c, url, err)))
+        goto done;
+    params = json_pack("{s:s}", "source", o->source_id);
+    if (!params) {
+        rc = dm_err_set(err, DM_ERR_NOMEM, DM_ERR_SCOPE_INTERNAL, "out of memory");
+        goto done;
+    }
+    if (o->from) {
+        if ((rc = parse_from(&from, o->from, err)))
+            goto done;
+        json_object_set_new(params, "file", json_string(from.file));
+        json_object_set_new(params, "pos", json_integer((json_int_t)from.pos));
+        if (o->epoch)
+            json_object_set_new(params, "epoch", json_integer(o->epoch));
+    } else if (o->gtid) {
+        json_object_set_new(params, "gtid", json_string(o->gtid));
+    } else {
+        json_object_set_new(params, "after_segment", json_integer(0));
+    }
+    while (o->limit < 0 || n < o->limit) {
+        dm_buf_reset(&data);
+        json_decref(res);
+        res = NULL;
+        if ((rc = dm_rpc_client_call(&res, &data, c, "segments", params, NULL, 0, 30000, err)))
+            goto done;
+        json_t *seg = json_object_get(res, "segment");
+        if (!json_is_object(seg))
+            break; // caught up: the durable end
+        if ((rc = relay_store_segment_iter_init(&it, data.data, data.len, err)))
+            goto done;
+        it_open = true;
+        if (!set && o->gtid && (rc = gtid_set_parse(&set, it.flavor, o->gtid, err)))
+            goto done;
+        while ((rc = relay_store_segment_iter_next(&ev, &it, err)) == 0 && (o->limit < 0 || n < o->limit)) {
+            if (skipping && o->from)
+                skipping = strcmp(ev.file, from.file) == 0 && ev.pos < from.pos;
+            else if (skipping)
+                skipping = !ev.has_gtid || gtid_set_contains_gtid(set, &ev.gtid);
+            if (skipping)
+                continue;
+            print_event(out, &ev);
+            n++;
+        }
+        if (rc && rc != RELAY_STORE_END)
+            goto done;
+        rc = 0;
+        relay_store_segment_iter_fini(&it);
+        it_open = false;
+        json_object_clear(params);
+        json_object_set_new(params, "source", json_string(o->source_id));
+        json_object_set_new(params, "after_segment", json_incref(json_object_get(seg, "id")));
+    }
+done:
+    if (it_open)
+        relay_store_segment_iter_fini(&it);
+    gtid_set_destroy(set);
+    json_decref(res);
+    json_decref(params);
+    dm_rpc_client_close(c);
+    dm_buf_fini(&data);
+    return rc;
+}
+
 int relay_inspect_run(FILE *out, const relay_inspect_opts *o, dm_err *err)
 {
     int rc;
@@ -99,13 +199,24 @@ int relay_inspect_run(FILE *out, const relay_inspect_opts *o, dm_err *err)
     relay_store_durable d;
     relay_store_event ev;
     long long n = 0;
+    int lock_fd = -1;
 
+    if (o->addr) {
+        rc = inspect_remote(out, o, err);
+        goto flush;
+    }
     memset(&d, 0, sizeof(d));
     if (asprintf(&dir, "%s/%s", o->relay_dir, o->source_id) < 0) {
         dir = NULL;
         rc = dm_err_set(err, DM_ERR_NOMEM, DM_ERR_SCOPE_INTERNAL, "out of memory");
         goto done;
     }
+    if (access(dir, F_OK) != 0) {
+        rc = dm_err_from_errno(err, errno, "relay store %s", dir);
+        goto done;
+    }
+    if ((rc = relay_source_lock(&lock_fd, dir, err)))
+        goto done;
     if ((rc = relay_store_open(&st, dir, NULL, err))) {
         dm_err_prefix(err, "relay store %s", dir);
         goto done;
@@ -139,24 +250,19 @@ int relay_inspect_run(FILE *out, const relay_inspect_opts *o, dm_err *err)
         }
         if (rc)
             goto done;
-        char g[GTID_TEXT_MAX] = "-";
-        if (ev.has_gtid)
-            gtid_format(g, sizeof(g), &ev.gtid);
-        uint8_t type = ev.len > 4 ? ev.data[4] : 0;
-        uint32_t server_id = ev.len >= 9 ? (uint32_t)ev.data[5] | (uint32_t)ev.data[6] << 8 |
-                                               (uint32_t)ev.data[7] << 16 | (uint32_t)ev.data[8] << 24
-                                         : 0;
-        fprintf(out, "%" PRIu32 " %s:%" PRIu64 " %s %" PRIu32 " %s %zu\n", ev.epoch, ev.file, ev.pos,
-                relay_event_type_name(type), server_id, g, ev.len);
+        print_event(out, &ev);
         n++;
     }
-    if (fflush(out) != 0)
-        rc = dm_err_from_errno(err, errno, "cannot write the listing");
 done:
     relay_store_durable_fini(&d);
     gtid_set_destroy(set);
     relay_store_reader_destroy(r);
     relay_store_close(st);
+    if (lock_fd >= 0)
+        close(lock_fd);
     free(dir);
+flush:
+    if (fflush(out) != 0 && !rc)
+        rc = dm_err_from_errno(err, errno, "cannot write the listing");
     return rc;
 }

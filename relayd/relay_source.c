@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -60,6 +61,7 @@ struct relay_source {
 
     pthread_t thread;
     bool started;
+    int lock_fd;        // holds RELAY_SOURCE_LOCK_FILE while the source lives
     relay_store *store; // set once by the relay thread (under mu), closed by destroy
 
     pthread_mutex_t mu;
@@ -133,6 +135,7 @@ int relay_source_create(relay_source **out, const relay_source_opts *o, dm_err *
         return dm_err_set(err, DM_ERR_NOMEM, DM_ERR_SCOPE_INTERNAL, "out of memory");
     pthread_mutex_init(&s->mu, NULL);
     pthread_cond_init(&s->cond, NULL);
+    s->lock_fd = -1;
     s->source_id = dup_or_null(o->source_id, &ok);
     s->relay_dir = dup_or_null(o->relay_dir, &ok);
     s->host = dup_or_null(o->conn.host, &ok);
@@ -195,6 +198,30 @@ static int mkdir_p(const char *path, dm_err *err)
     }
     if (mkdir(tmp, 0755) != 0 && errno != EEXIST)
         return dm_err_from_errno(err, errno, "cannot create directory %s", tmp);
+    return 0;
+}
+
+int relay_source_lock(int *fd_out, const char *dir, dm_err *err)
+{
+    int rc, fd;
+    char path[4200];
+    *fd_out = -1;
+    if ((rc = mkdir_p(dir, err)))
+        return rc;
+    snprintf(path, sizeof(path), "%s/%s", dir, RELAY_SOURCE_LOCK_FILE);
+    fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return dm_err_from_errno(err, errno, "cannot open %s", path);
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        int e = errno;
+        close(fd);
+        if (e != EWOULDBLOCK)
+            return dm_err_from_errno(err, e, "cannot lock %s", path);
+        dm_err_set(err, RELAY_SOURCE_ERR_LOCKED, DM_ERR_SCOPE_INTERNAL,
+                   "the relay store %s is in use by another process (%s is locked)", dir, path);
+        return dm_err_workaround(err, "stop the other relayd, or inspect through it with --addr");
+    }
+    *fd_out = fd;
     return 0;
 }
 
@@ -391,15 +418,15 @@ static gtid_flavor store_flavor(binlog_client_flavor f)
     return f == BINLOG_CLIENT_MYSQL ? GTID_FLAVOR_MYSQL : GTID_FLAVOR_MARIADB;
 }
 
-static int ensure_store(relay_source *s, binlog_client_flavor flavor, dm_err *err)
+// open_store opens the source's store; flavor NONE opens an existing one whatever its
+// flavour (and fails on a missing one).
+static int open_store(relay_source *s, gtid_flavor flavor, dm_err *err)
 {
     relay_store_opts so;
     relay_store *st = NULL;
     int rc;
-    if (s->store)
-        return 0;
     memset(&so, 0, sizeof(so));
-    so.flavor = store_flavor(flavor);
+    so.flavor = flavor;
     so.commit_ms = s->commit_ms;
     so.commit_bytes = s->commit_bytes;
     so.zstd_level = s->zstd_level;
@@ -410,6 +437,21 @@ static int ensure_store(relay_source *s, binlog_client_flavor flavor, dm_err *er
     pthread_mutex_lock(&s->mu);
     s->store = st;
     pthread_mutex_unlock(&s->mu);
+    return 0;
+}
+
+// ensure_store opens the store on first contact with the upstream (a new store takes the
+// upstream's flavour) and refuses an upstream of the other flavour.
+static int ensure_store(relay_source *s, binlog_client_flavor flavor, dm_err *err)
+{
+    if (!s->store)
+        return open_store(s, store_flavor(flavor), err);
+    if (relay_store_flavor(s->store) != store_flavor(flavor)) {
+        dm_err_set(err, RELAY_SOURCE_ERR_UPSTREAM, DM_ERR_SCOPE_UPSTREAM,
+                   "source %s: the relay store holds %s events but the upstream is %s", s->source_id,
+                   gtid_flavor_name(relay_store_flavor(s->store)), gtid_flavor_name(store_flavor(flavor)));
+        return dm_err_workaround(err, "point the source at the server it relayed before, or use a new relay directory");
+    }
     return 0;
 }
 
@@ -890,7 +932,15 @@ int relay_source_start(relay_source *s, dm_err *err)
     if (s->started)
         return dm_err_set(err, RELAY_SOURCE_ERR_STAGE, DM_ERR_SCOPE_INTERNAL, "source %s is already started",
                           s->source_id);
+    if (s->lock_fd < 0 && (rc = relay_source_lock(&s->lock_fd, s->store_dir, err)))
+        return rc;
     if ((rc = pick_server_id(s, err)))
+        return rc;
+    // An existing store opens now, so that status and readers work while the upstream is
+    // unreachable; a new one waits for the upstream's flavour.
+    char data_file[4200];
+    snprintf(data_file, sizeof(data_file), "%s/data.mdb", s->store_dir);
+    if (!s->store && access(data_file, F_OK) == 0 && (rc = open_store(s, GTID_FLAVOR_NONE, err)))
         return rc;
     s->stage = STAGE_RUNNING;
     if (pthread_create(&s->thread, NULL, relay_thread, s) != 0) {
@@ -916,6 +966,8 @@ void relay_source_destroy(relay_source *s)
         pthread_join(s->thread, NULL);
     }
     relay_store_close(s->store);
+    if (s->lock_fd >= 0)
+        close(s->lock_fd);
     json_decref(s->purge_result);
     pthread_cond_destroy(&s->cond);
     pthread_mutex_destroy(&s->mu);

@@ -21,6 +21,8 @@
 //   RELAY_SOURCE_ERR_UPSTREAM    29103  the upstream changed and the relay cannot resume
 //                                       on the new one (no GTID to start from)
 //   RELAY_SOURCE_ERR_STAGE       29104  the request does not fit the source's stage
+//   RELAY_SOURCE_ERR_LOCKED      29105  another process (relayd, relayd inspect) holds the
+//                                       source's store
 #ifndef RELAY_SOURCE_H
 #define RELAY_SOURCE_H
 
@@ -37,6 +39,16 @@
 #define RELAY_SOURCE_ERR_STATE_FILE 29102
 #define RELAY_SOURCE_ERR_UPSTREAM 29103
 #define RELAY_SOURCE_ERR_STAGE 29104
+#define RELAY_SOURCE_ERR_LOCKED 29105
+
+// The lock file in relay-dir/<source-id>/ that the process writing a store holds (flock,
+// exclusive): opening a store writes to it (recovery), so one process at a time.
+#define RELAY_SOURCE_LOCK_FILE "relayd.lock"
+
+// relay_source_lock takes the exclusive lock of the store directory dir (created if needed)
+// without waiting; *fd_out receives the descriptor that holds it (close it to release).
+// Errors: RELAY_SOURCE_ERR_LOCKED naming the directory, DM_ERR_IO.
+int relay_source_lock(int *fd_out, const char *dir, dm_err *err);
 
 // The default zstd level of relayd's segments. On sysbench binlogs level 3 stores about a
 // third of the raw bytes, level 1 about 43% for half the CPU (bench/relay.sh, docs/relayd.md).
@@ -68,8 +80,9 @@ typedef struct relay_source_opts {
 // DM_ERR_NOMEM.
 int relay_source_create(relay_source **out, const relay_source_opts *opts, dm_err *err);
 
-// relay_source_start starts the relay thread (stage Running). Errors: RELAY_SOURCE_ERR_STAGE
-// when already started, DM_ERR_INTERNAL when the thread cannot start.
+// relay_source_start takes the store's lock and starts the relay thread (stage Running).
+// Errors: RELAY_SOURCE_ERR_STAGE when already started, RELAY_SOURCE_ERR_LOCKED, DM_ERR_INTERNAL
+// when the thread cannot start.
 int relay_source_start(relay_source *s, dm_err *err);
 
 // relay_source_destroy stops the thread (interrupting the stream), flushes and closes the

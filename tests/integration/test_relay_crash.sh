@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Crash safety of the relay: sysbench writes into a MariaDB upstream while FLUSH BINARY LOGS
 # runs every few seconds and relayd is killed with SIGKILL at random moments (at least 5
-# times) and restarted. After catch-up the stored event sequence (relayd inspect) equals the
+# times) and restarted. After catch-up the stored event sequence (relayd inspect, through the
+# running relayd and at the end from the store itself) equals the
 # upstream's (SHOW BINLOG EVENTS IN every file) event for event: same files, positions,
 # types and server ids, no gap, no duplicate. Then the upstream restarts under load and the
 # relay reconnects and stays equal.
@@ -58,7 +59,7 @@ compare() {
     for f in $(sql "$up" "SHOW BINARY LOGS" | awk '{print $1}'); do
       sql "$up" "SHOW BINLOG EVENTS IN '$f'" | awk -F'\t' '{print $1 ":" $2, $3, $4}'
     done >"$TEST_TMP/expected"
-    "$RELAYD" inspect --relay-dir "$relay" --source-id crash-src | awk '{print $2, $3, $4}' >"$TEST_TMP/stored"
+    "$RELAYD" inspect --addr "$addr" --source-id crash-src | awk '{print $2, $3, $4}' >"$TEST_TMP/stored"
     diff "$TEST_TMP/expected" "$TEST_TMP/stored" >"$TEST_TMP/diff" && return 0
     sleep 0.3
   done
@@ -112,4 +113,7 @@ compare "stored events differ after the upstream restart"
 grep -q "reconnecting" "$TEST_TMP/relayd.log" || fail "the upstream restart went unnoticed"
 kill -TERM "$relayd_pid"
 wait "$relayd_pid" || fail "relayd did not stop cleanly"
+# The same listing read from the store directly (relayd stopped).
+"$RELAYD" inspect --relay-dir "$relay" --source-id crash-src | awk '{print $2, $3, $4}' >"$TEST_TMP/stored.local"
+diff "$TEST_TMP/expected" "$TEST_TMP/stored.local" >/dev/null || fail "the local listing differs from the upstream"
 echo "relay crash: ok"

@@ -64,7 +64,9 @@ expected() {
     sql "$up" "SHOW BINLOG EVENTS IN '$f'" | awk -F'\t' '{print $1 ":" $2, $3, $4}'
   done
 }
-stored() { "$RELAYD" inspect --relay-dir "$relay" --source-id mysql-01 | awk '{print $2, $3, $4}'; }
+# While relayd runs, the store is read through it (the segment stream); a local inspect is
+# refused because relayd holds the store.
+stored() { "$RELAYD" inspect --addr "$addr" --source-id mysql-01 | awk '{print $2, $3, $4}'; }
 check_equal() {
   for _ in $(seq 1 20); do
     wait_caught_up
@@ -161,8 +163,24 @@ files=$(sql "$up" "SHOW BINARY LOGS" | awk '{print $1}')
 third=$(echo "$files" | sed -n 3p)
 out=$(call purge "{\"file\":\"$third\"}")
 [ "$(echo "$out" | jget '["segments"]')" -gt 0 ] || fail "purge removed nothing: $out"
-"$RELAYD" inspect --relay-dir "$relay" --source-id mysql-01 | head -1 | grep -q " $third:" ||
+"$RELAYD" inspect --addr "$addr" --source-id mysql-01 | head -1 | grep -q " $third:" ||
   fail "after purge the store does not start at $third"
+if "$RELAYD" inspect --relay-dir "$relay" --source-id mysql-01 >/dev/null 2>"$TEST_TMP/err"; then
+  fail "a local inspect opened the store of a running relayd"
+fi
+grep -q "code=29105" "$TEST_TMP/err" || fail "locked store message: $(cat "$TEST_TMP/err")"
+# A second relayd on the same relay directory is refused the same way.
+if "$RELAYD" --config "$TEST_TMP/relayd.yaml" --addr "127.0.0.1:$(free_port)" 2>"$TEST_TMP/err"; then
+  fail "a second relayd ran on the same store"
+fi
+grep -q "code=29105" "$TEST_TMP/err" || fail "second relayd message: $(cat "$TEST_TMP/err")"
+# --from and --gtid through the stream start where asked.
+gtid_mid=$(sql "$up" "SELECT @@gtid_binlog_pos")
+"$RELAYD" inspect --addr "$addr" --source-id mysql-01 --gtid "${gtid_mid%-*}-$((${gtid_mid##*-} - 1))" \
+  | awk '$3=="Gtid"' | wc -l | grep -qx 1 || fail "inspect --gtid through relayd"
+last_gtid_at=$("$RELAYD" inspect --addr "$addr" --source-id mysql-01 | awk '$3=="Gtid" {p=$2} END {print p}')
+assert_eq "$("$RELAYD" inspect --addr "$addr" --source-id mysql-01 --from "$last_gtid_at" --limit 1 | awk '{print $2, $3}')" \
+  "$last_gtid_at Gtid" "inspect --from through relayd"
 call_err purge '{"file":"binlog.999999"}' 2>/dev/null | grep -q '"ErrCode": 28006' || fail "purging an unknown file is not an error"
 
 # A flipped byte in a stored segment: reported, source paused, not served.
@@ -193,10 +211,15 @@ done
 status=$(call status)
 assert_eq "$(echo "$status" | jget '["sources"][0]["stage"]')" "Paused" "stage after corruption"
 assert_eq "$(echo "$status" | jget '["sources"][0]["last_error"]["ErrCode"]')" "28003" "kept error"
-if "$RELAYD" inspect --relay-dir "$relay" --source-id mysql-01 >/dev/null 2>"$TEST_TMP/err"; then
+if "$RELAYD" inspect --addr "$addr" --source-id mysql-01 >/dev/null 2>"$TEST_TMP/err"; then
   fail "inspect read through a corrupt segment"
 fi
 grep -q "28003" "$TEST_TMP/err" || fail "inspect error: $(cat "$TEST_TMP/err")"
 kill -TERM "$relayd_pid"
 wait "$relayd_pid" || fail "relayd did not exit cleanly on SIGTERM"
+# With relayd stopped, the local inspect opens the store, and refuses the corrupt segment too.
+if "$RELAYD" inspect --relay-dir "$relay" --source-id mysql-01 >/dev/null 2>"$TEST_TMP/err"; then
+  fail "local inspect read through a corrupt segment"
+fi
+grep -q "28003" "$TEST_TMP/err" || fail "local inspect error: $(cat "$TEST_TMP/err")"
 echo "relay daemon: ok"
