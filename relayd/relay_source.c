@@ -499,7 +499,7 @@ static int plan_start(start_plan *out, relay_source *s, MYSQL *q, const binlog_c
     } else if (stored) {
         // Another server answers at the upstream address: a failover. Positions of the old
         // server mean nothing here; only GTIDs carry over.
-        if (up->flavor != BINLOG_CLIENT_MARIADB || !d.gtids || gtid_set_is_empty(d.gtids)) {
+        if (!d.gtids || gtid_set_is_empty(d.gtids)) {
             rc = dm_err_set(err, RELAY_SOURCE_ERR_UPSTREAM, DM_ERR_SCOPE_UPSTREAM,
                             "source %s: the upstream changed from %s to %s and the relay has no GTID "
                             "position to resume from on the new server",
