@@ -142,8 +142,6 @@ static int inspect_remote(FILE *out, const relay_inspect_opts *o, dm_err *err)
             json_object_set_new(params, "epoch", json_integer(o->epoch));
     } else if (o->gtid) {
         json_object_set_new(params, "gtid", json_string(o->gtid));
-    } else {
-        json_object_set_new(params, "after_segment", json_integer(0));
     }
     while (o->limit < 0 || n < o->limit) {
         dm_buf_reset(&data);

@@ -1241,6 +1241,17 @@ int relay_source_segment(json_t **out, dm_buf *data, relay_source *s, json_t *pa
     }
     if (rc)
         goto done;
+    // Visible segment ids are consecutive (the store reuses the ids of dropped pending
+    // segments), so a jump means the reader's next segments were purged: it must not
+    // silently skip them.
+    if (after && min_id > 1 && info.id != min_id) {
+        rc = dm_err_set(err, RELAY_STORE_ERR_PURGED, DM_ERR_SCOPE_INTERNAL,
+                        "source %s: segments %" PRIu64 "..%" PRIu64 " after the reader's position were purged",
+                        s->source_id, min_id, info.id - 1);
+        dm_err_workaround(err, "restart the reader from a position or GTID set the relay still holds");
+        dm_buf_reset(data);
+        goto done;
+    }
     // Never ship a segment that fails its checks: verify it as the reader will.
     if ((rc = relay_store_segment_iter_init(&it, data->data, data->len, err))) {
         dm_err_prefix(err, "source %s: stored segment %" PRIu64 " (%s:%" PRIu64 ")", s->source_id, info.id,

@@ -113,15 +113,17 @@ int relay_source_purge(json_t **out, relay_source *s, const char *file, dm_err *
 json_t *relay_source_status(relay_source *s);
 
 // relay_source_segment serves one pull of the segment stream. params selects the segment:
-// {"after_segment": id} for the first segment with a larger id, or {"epoch", "file", "pos"}
-// / {"gtid": set} for the segment holding the first event at/after that position (the reader
-// skips the events before its position inside it). When no such segment is durable yet it
+// {"after_segment": id} for segment id + 1 (0: the first stored one), or {"epoch", "file",
+// "pos"} / {"gtid": set} for the segment holding the first event at/after that position (the
+// reader skips the events before its position inside it), or none of these for the first
+// stored segment. When no such segment is durable yet it
 // waits up to params.wait_ms (default 0, at most 60000) for one. On success *out describes the
 // segment ({"segment": {id, epoch, file, first_pos, end_pos, events, raw_bytes,
 // stored_bytes, gtids_before}} or {"segment": null, "caught_up": true}) and the stored bytes
 // are appended to data. A segment that fails its checks is not served: the source is paused
 // with the error. Errors: RELAY_SOURCE_ERR_NOT_OPEN, RELAY_STORE_ERR_CORRUPT,
-// RELAY_STORE_ERR_PURGED, RELAY_STORE_ERR_UNKNOWN_POS, DM_ERR_INVALID_ARG, DM_ERR_NOMEM.
+// RELAY_STORE_ERR_PURGED (also when segment id + 1 was purged: the reader would skip data),
+// RELAY_STORE_ERR_UNKNOWN_POS, DM_ERR_INVALID_ARG, DM_ERR_NOMEM.
 int relay_source_segment(json_t **out, dm_buf *data, relay_source *s, json_t *params, dm_err *err);
 
 #endif

@@ -69,6 +69,11 @@ compare() {
 
 sql "$up" "CREATE DATABASE sbtest"
 start_relayd
+# The first start takes the upstream's current file: wait until relayd has picked it.
+for _ in $(seq 1 100); do
+  call status 2>/dev/null | grep -q '"epoch": [1-9]' && break
+  sleep 0.1
+done
 sb oltp_write_only prepare >/dev/null
 
 # Load and periodic binlog rotation in the background.

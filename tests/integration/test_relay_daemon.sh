@@ -34,11 +34,13 @@ start_relayd() {
   "$RELAYD" --config "$TEST_TMP/relayd.yaml" --addr "$addr" --log-file "$TEST_TMP/relayd.log" &
   relayd_pid=$!
   track_pid "$relayd_pid"
+  # Ready once the relay thread has picked its start (epoch set): a first start takes the
+  # upstream's current file at that moment.
   for _ in $(seq 1 100); do
-    call status >/dev/null 2>&1 && return 0
+    [ "$(call status 2>/dev/null | jget '["sources"][0]["epoch"]' 2>/dev/null)" -gt 0 ] 2>/dev/null && return 0
     sleep 0.1
   done
-  fail "relayd did not answer status"
+  fail "relayd did not start relaying"
 }
 call() { "$RELAYD" call --addr "$addr" "$@"; }
 # call_err: a call expected to fail; prints the error object (and the message on stderr).
@@ -181,6 +183,7 @@ gtid_mid=$(sql "$up" "SELECT @@gtid_binlog_pos")
 last_gtid_at=$("$RELAYD" inspect --addr "$addr" --source-id mysql-01 | awk '$3=="Gtid" {p=$2} END {print p}')
 assert_eq "$("$RELAYD" inspect --addr "$addr" --source-id mysql-01 --from "$last_gtid_at" --limit 1 | awk '{print $2, $3}')" \
   "$last_gtid_at Gtid" "inspect --from through relayd"
+call_err segments '{"after_segment": 1}' 2>/dev/null | grep -q '"ErrCode": 28005' || fail "a reader past purged segments was not told"
 call_err purge '{"file":"binlog.999999"}' 2>/dev/null | grep -q '"ErrCode": 28006' || fail "purging an unknown file is not an error"
 
 # A flipped byte in a stored segment: reported, source paused, not served.
