@@ -582,10 +582,18 @@ static int event_gtid(gtid *g, bool *has, const binlog_event *bev, dm_err *err)
 
 #define PIPE_MAX_BYTES (8u * 1024 * 1024) // queued event bytes before the reader waits
 
+// A queued stream item. To keep the per-event cost low, the binlog file name travels only
+// when it changes (and with every heartbeat), and both sides hand over whole batches.
 typedef struct pipe_item {
     struct pipe_item *next;
-    int rc;                   // != 0: the stream ended with this error (in pipe.err)
-    binlog_client_event ev;   // ev.data points to payload
+    int rc;                   // != 0: the stream ended with this error (in read_pipe.err)
+    binlog_client_kind kind;
+    uint8_t type;
+    bool format_resend;
+    uint64_t pos, next_pos;
+    const char *file;         // the file, when it changed (always for heartbeats); else NULL
+    const uint8_t *data;      // the event (EVENT items)
+    size_t len;
     uint8_t payload[];
 } pipe_item;
 
@@ -594,9 +602,11 @@ typedef struct read_pipe {
     pthread_cond_t cv;
     pipe_item *head, *tail;
     size_t bytes;
-    bool closed; // the relay thread stopped consuming
+    bool closed;           // the relay thread stopped consuming
+    bool reader_waits;     // the reader waits for room
+    bool consumer_waits;   // the relay thread waits for items
     binlog_client *c;
-    dm_err err;  // the error of the item with rc != 0
+    dm_err err;            // the error of the item with rc != 0
 } read_pipe;
 
 static void *pipe_reader(void *arg)
@@ -604,32 +614,54 @@ static void *pipe_reader(void *arg)
     read_pipe *p = arg;
     binlog_client_event ev;
     dm_err e;
+    char last_file[BINLOG_CLIENT_FILE_MAX] = "";
     for (;;) {
         dm_err_clear(&e);
         int rc = binlog_client_read(&ev, p->c, &e);
-        size_t n = rc == 0 && ev.data ? ev.len : 0;
-        pipe_item *it = malloc(sizeof(*it) + n);
+        size_t n = rc == 0 && ev.kind == BINLOG_CLIENT_EVENT ? ev.len : 0;
+        bool hb = rc == 0 && ev.kind == BINLOG_CLIENT_HEARTBEAT;
+        bool new_file = rc == 0 && !hb && strcmp(ev.file, last_file) != 0;
+        size_t flen = rc == 0 && (hb || new_file) ? strlen(ev.file) + 1 : 0;
+        pipe_item *it = malloc(sizeof(*it) + n + flen);
         if (!it && !rc)
             rc = dm_err_set(&e, DM_ERR_NOMEM, DM_ERR_SCOPE_INTERNAL, "out of memory for a %zu-byte event", n);
+        if (it) {
+            it->next = NULL;
+            it->rc = rc;
+            it->kind = ev.kind;
+            it->type = ev.type;
+            it->format_resend = ev.format_resend;
+            it->pos = ev.pos;
+            it->next_pos = ev.next_pos;
+            it->data = NULL;
+            it->len = n;
+            it->file = NULL;
+            if (n) {
+                memcpy(it->payload, ev.data, n);
+                it->data = it->payload;
+            }
+            if (flen) {
+                memcpy(it->payload + n, ev.file, flen);
+                it->file = (const char *)it->payload + n;
+            }
+            if (new_file)
+                memcpy(last_file, ev.file, flen);
+        }
         pthread_mutex_lock(&p->mu);
         // An event larger than the bound is let through alone.
-        while (!p->closed && p->head && p->bytes + n > PIPE_MAX_BYTES)
+        while (!p->closed && p->head && p->bytes + n > PIPE_MAX_BYTES) {
+            p->reader_waits = true;
             pthread_cond_wait(&p->cv, &p->mu);
+        }
+        p->reader_waits = false;
         if (p->closed || !it) {
             if (!p->closed)
-                p->err = e; // no memory for an item: the relay thread sees `ended` instead
-            p->closed = p->closed || !it;
+                p->err = e; // no memory for an item: the relay thread sees the pipe closed
+            p->closed = true;
             pthread_cond_broadcast(&p->cv);
             pthread_mutex_unlock(&p->mu);
             free(it);
             return NULL;
-        }
-        it->next = NULL;
-        it->rc = rc;
-        it->ev = ev;
-        if (n) {
-            memcpy(it->payload, ev.data, n);
-            it->ev.data = it->payload;
         }
         if (rc)
             p->err = e;
@@ -639,31 +671,35 @@ static void *pipe_reader(void *arg)
             p->head = it;
         p->tail = it;
         p->bytes += n;
-        pthread_cond_broadcast(&p->cv);
+        if (p->consumer_waits)
+            pthread_cond_broadcast(&p->cv);
         pthread_mutex_unlock(&p->mu);
         if (rc)
             return NULL;
     }
 }
 
-// pipe_pop takes the next item, waiting up to ms. *out is NULL on timeout; rc is an error
-// when the reader stopped without one (out of memory).
-static int pipe_pop(pipe_item **out, read_pipe *p, unsigned ms, dm_err *err)
+// pipe_take takes every queued item at once, waiting up to ms when there is none. *out is
+// NULL on timeout; rc is an error when the reader stopped without an error item (no memory).
+static int pipe_take(pipe_item **out, read_pipe *p, unsigned ms, dm_err *err)
 {
     int rc = 0;
-    struct timespec ts = deadline_in(ms);
     *out = NULL;
     pthread_mutex_lock(&p->mu);
-    while (!p->head && !p->closed)
-        if (pthread_cond_timedwait(&p->cv, &p->mu, &ts) == ETIMEDOUT)
-            break;
+    if (!p->head && !p->closed) {
+        struct timespec ts = deadline_in(ms);
+        p->consumer_waits = true;
+        while (!p->head && !p->closed)
+            if (pthread_cond_timedwait(&p->cv, &p->mu, &ts) == ETIMEDOUT)
+                break;
+        p->consumer_waits = false;
+    }
     if (p->head) {
         *out = p->head;
-        p->head = p->head->next;
-        if (!p->head)
-            p->tail = NULL;
-        p->bytes -= (*out)->rc == 0 && (*out)->ev.data ? (*out)->ev.len : 0;
-        pthread_cond_broadcast(&p->cv);
+        p->head = p->tail = NULL;
+        p->bytes = 0;
+        if (p->reader_waits)
+            pthread_cond_broadcast(&p->cv);
     } else if (p->closed) {
         if (err)
             *err = p->err;
@@ -688,7 +724,8 @@ static int stream_events(relay_source *s, binlog_client *c, MYSQL *q, bool *prog
                                                                                      : BINLOG_FLAVOR_MARIADB;
     read_pipe p;
     pthread_t reader;
-    pipe_item *it = NULL;
+    pipe_item *it = NULL, *batch = NULL;
+    char cur_file[BINLOG_CLIENT_FILE_MAX] = "";
 
     memset(&p, 0, sizeof(p));
     pthread_mutex_init(&p.mu, NULL);
@@ -704,54 +741,61 @@ static int stream_events(relay_source *s, binlog_client *c, MYSQL *q, bool *prog
     }
     reader_started = true;
     for (;;) {
-        long due = relay_store_flush_due_ms(s->store);
-        if ((rc = pipe_pop(&it, &p, due < 0 || due > 200 ? 200 : (unsigned)due, err)))
-            goto done;
-        binlog_client_event *ev = it ? &it->ev : NULL;
+        if (!batch) {
+            long due = relay_store_flush_due_ms(s->store);
+            if ((rc = pipe_take(&batch, &p, due < 0 || due > 200 ? 200 : (unsigned)due, err)))
+                goto done;
+        }
+        it = batch;
+        if (it)
+            batch = it->next;
         if (it && it->rc) {
             rc = it->rc;
             if (err)
                 *err = p.err;
             goto done;
         }
-        if (ev && ev->kind == BINLOG_CLIENT_HEARTBEAT) {
+        if (it && it->file && it->kind != BINLOG_CLIENT_HEARTBEAT)
+            snprintf(cur_file, sizeof(cur_file), "%s", it->file);
+        if (it && it->kind == BINLOG_CLIENT_HEARTBEAT) {
             pthread_mutex_lock(&s->mu);
-            if (ev->file[0]) {
-                snprintf(s->master_file, sizeof(s->master_file), "%s", ev->file);
-                s->master_pos = ev->pos;
+            if (it->file && it->file[0]) {
+                snprintf(s->master_file, sizeof(s->master_file), "%s", it->file);
+                s->master_pos = it->pos;
             }
             pthread_mutex_unlock(&s->mu);
-        } else if (ev && ev->kind == BINLOG_CLIENT_EVENT && ev->format_resend) {
-            if ((rc = binlog_fde_decode(&fde, ev->data, ev->len, err)))
+        } else if (it && it->kind == BINLOG_CLIENT_EVENT && it->format_resend) {
+            if ((rc = binlog_fde_decode(&fde, it->data, it->len, err)))
                 goto done;
-        } else if (ev && ev->kind == BINLOG_CLIENT_EVENT) {
+        } else if (it && it->kind == BINLOG_CLIENT_EVENT) {
             unsigned cls = 0;
-            if ((rc = binlog_event_parse(&bev, &fde, ev->data, ev->len, ev->pos, 0, err)))
+            if ((rc = binlog_event_parse(&bev, &fde, it->data, it->len, it->pos, 0, err)))
                 goto done;
-            if (ev->type == BINLOG_FORMAT_DESCRIPTION_EVENT && (rc = binlog_fde_decode(&fde, ev->data, ev->len, err)))
+            if (it->type == BINLOG_FORMAT_DESCRIPTION_EVENT && (rc = binlog_fde_decode(&fde, it->data, it->len, err)))
                 goto done;
             if ((rc = binlog_trx_feed(&cls, &trx, &bev, err)))
                 goto done;
             if ((cls & BINLOG_TRX_BEGIN) && (rc = event_gtid(&cur, &has_cur, &bev, err)))
                 goto done;
             relay_store_event_meta meta = {
-                .file = ev->file,
-                .pos = ev->pos,
-                .next_pos = ev->next_pos,
+                .file = cur_file,
+                .pos = it->pos,
+                .next_pos = it->next_pos,
                 .gtid = (cls && has_cur) ? &cur : NULL,
                 .trx_end = cls == 0 || (cls & BINLOG_TRX_END),
             };
-            if ((rc = relay_store_append(s->store, ev->data, ev->len, &meta, err)))
+            if ((rc = relay_store_append(s->store, it->data, it->len, &meta, err)))
                 goto done;
             if (cls & BINLOG_TRX_END)
                 has_cur = false;
             *progressed = true;
             pthread_mutex_lock(&s->mu);
             // The master is at least where its stream is.
-            int fc = strcmp(ev->file, s->master_file);
-            if (fc > 0 || (fc == 0 && ev->next_pos > s->master_pos)) {
-                snprintf(s->master_file, sizeof(s->master_file), "%s", ev->file);
-                s->master_pos = ev->next_pos;
+            int fc = strcmp(cur_file, s->master_file);
+            if (fc > 0 || (fc == 0 && it->next_pos > s->master_pos)) {
+                if (fc)
+                    snprintf(s->master_file, sizeof(s->master_file), "%s", cur_file);
+                s->master_pos = it->next_pos;
             }
             s->data_version++;
             pthread_cond_broadcast(&s->cond);
@@ -777,6 +821,11 @@ static int stream_events(relay_source *s, binlog_client *c, MYSQL *q, bool *prog
     }
 done:
     free(it);
+    while (batch) {
+        it = batch;
+        batch = it->next;
+        free(it);
+    }
     if (reader_started) {
         pthread_mutex_lock(&p.mu);
         p.closed = true;
