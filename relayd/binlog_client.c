@@ -160,8 +160,12 @@ int binlog_client_master_status(char *file, size_t file_size, uint64_t *pos, cha
     *pos = strtoull(row[1], NULL, 10);
     if (gtid_out) {
         gtid_out[0] = '\0';
-        if (!strstr(mysql_get_server_info(conn), "MariaDB"))
+        if (!strstr(mysql_get_server_info(conn), "MariaDB")) {
+            // MySQL: the fifth column, Executed_Gtid_Set.
+            if (mysql_num_fields(r) >= 5 && row[4])
+                snprintf(gtid_out, gtid_size, "%s", row[4]);
             goto done;
+        }
         if ((rc = dm_mysql_query_value(&g, conn, "SELECT @@global.gtid_binlog_pos", err)))
             goto done;
         snprintf(gtid_out, gtid_size, "%s", g ? g : "");

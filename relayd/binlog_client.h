@@ -141,8 +141,8 @@ int binlog_client_encode_dump_gtid(dm_buf *out, uint32_t server_id, const char *
 int binlog_client_check_upstream(binlog_client_upstream *out, MYSQL *conn, dm_err *err);
 
 // binlog_client_master_status reads the upstream's current binlog file and position
-// (SHOW MASTER STATUS) and, on MariaDB, @@gtid_binlog_pos (gtid_out may be NULL; it receives
-// "" on MySQL). Errors: BINLOG_CLIENT_ERR_UPSTREAM_CHECK when binlog is off; DM_ERR_DB*.
+// (SHOW MASTER STATUS) and its GTID position: MariaDB @@gtid_binlog_pos, MySQL the
+// Executed_Gtid_Set column (gtid_out may be NULL). Errors: BINLOG_CLIENT_ERR_UPSTREAM_CHECK when binlog is off; DM_ERR_DB*.
 int binlog_client_master_status(char *file, size_t file_size, uint64_t *pos, char *gtid_out,
                                 size_t gtid_size, MYSQL *conn, dm_err *err);
 

@@ -80,7 +80,7 @@ struct relay_source {
     uint32_t epoch;
     uint64_t data_version;      // bumped whenever stored data may have become visible
     bool purge_pending, purge_done;
-    const char *purge_file;
+    char purge_file[NAME_MAX_LEN]; // copied: the caller may give up waiting
     int purge_rc;
     dm_err purge_err;
     json_t *purge_result;
@@ -359,9 +359,10 @@ static int run_purge(json_t **out, relay_source *s, const char *file, dm_err *er
 // serve_commands runs a queued purge. Called by the relay thread without mu held.
 static void serve_commands(relay_source *s)
 {
+    char file[NAME_MAX_LEN];
     pthread_mutex_lock(&s->mu);
     bool pending = s->purge_pending;
-    const char *file = s->purge_file;
+    snprintf(file, sizeof(file), "%s", s->purge_file);
     pthread_mutex_unlock(&s->mu);
     if (!pending)
         return;
@@ -858,7 +859,10 @@ static int run_stream(relay_source *s, bool *progressed, dm_err *err)
 
     memset(&plan, 0, sizeof(plan));
     dm_buf_init(&plan.gtid);
-    if ((rc = dm_mysql_connect(&q, &s->conn, err)))
+    // The status connection must never hang the relay thread on a silent upstream.
+    dm_mysql_params qp = s->conn;
+    qp.read_timeout_s = qp.write_timeout_s = 10;
+    if ((rc = dm_mysql_connect(&q, &qp, err)))
         goto done;
     if ((rc = binlog_client_check_upstream(&up, q, err)))
         goto done;
@@ -1089,7 +1093,7 @@ int relay_source_purge(json_t **out, relay_source *s, const char *file, dm_err *
         pthread_cond_wait(&s->cond, &s->mu);
     s->purge_pending = true;
     s->purge_done = false;
-    s->purge_file = file;
+    snprintf(s->purge_file, sizeof(s->purge_file), "%s", file);
     pthread_cond_broadcast(&s->cond);
     struct timespec ts = deadline_in(60000);
     while (!s->purge_done && !s->stopping)
