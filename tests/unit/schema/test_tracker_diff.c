@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "ddl.h"
+#include "dm_meta.h"
 #include "tracker.h"
 
 typedef struct gen {
@@ -684,9 +685,56 @@ static void test_sequences(void **state)
         mysql_close(db);
 }
 
+// The dm_meta tables go through the tracker (and the server, when there is one) like any
+// other DDL: each has a primary key, and the tracker prints what the server shows.
+static void test_dm_meta_tables(void **state)
+{
+    (void)state;
+    const char *port = getenv("DM_TRACKER_MARIADB_PORT");
+    MYSQL *db = NULL;
+    stats st = {0};
+    ctx c = {.st = &st, .seed = 0};
+    char **sql = NULL;
+    size_t n = 0;
+    if (port != NULL && port[0]) {
+        db = mysql_init(NULL);
+        assert_non_null(mysql_real_connect(db, "127.0.0.1", "root", "", NULL,
+                                           (unsigned)atoi(port), NULL, 0));
+        mysql_query(db, "DROP DATABASE IF EXISTS dm_meta_check");
+    }
+    c.db = db;
+    snprintf(c.dba, sizeof(c.dba), "dm_meta_check");
+    snprintf(c.dbb, sizeof(c.dbb), "dm_meta_check");
+    assert_int_equal(tracker_create(&c.tr, NULL, NULL), 0);
+    assert_int_equal(dm_meta_create_all(&sql, &n, "dm_meta_check", "task", NULL), 0);
+    for (size_t i = 0; i < n; i++) {
+        exec_both(&c, sql[i]);
+        free(sql[i]);
+    }
+    free(sql);
+    for (int w = 0; w < DM_META_TABLE_COUNT; w++) {
+        dm_buf name;
+        dm_buf_init(&name);
+        assert_int_equal(dm_meta_table_name(&name, (dm_meta_table)w, "task", NULL), 0);
+        const schema_table *t = tracker_get_table(c.tr, "dm_meta_check", name.data);
+        assert_non_null(t);
+        const schema_index *pk = schema_table_handle_key(t);
+        assert_non_null(pk);
+        assert_int_equal(pk->kind, SCHEMA_INDEX_PRIMARY);
+        dm_buf_fini(&name);
+    }
+    if (db != NULL) {
+        compare_db(&c, "dm_meta_check", "dm_meta definitions");
+        mysql_query(db, "DROP DATABASE dm_meta_check");
+        mysql_close(db);
+    }
+    tracker_destroy(c.tr);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_dm_meta_tables),
         cmocka_unit_test(test_sequences),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
