@@ -99,6 +99,7 @@ int schema_err_server_code(int code)
     case TRACKER_ERR_UNKNOWN_TABLE: return 1051;
     case TRACKER_ERR_NO_SUCH_TABLE: return 1146;
     case TRACKER_ERR_NOT_UNIQUE: return 1066;
+    case TRACKER_ERR_NO_DB: return 1046;
     default: return 0;
     }
 }

@@ -788,7 +788,7 @@ static int need_db(const tracker *t, tdb **out, const char *db, dm_err *err)
 {
     *out = NULL;
     if (db == NULL)
-        return terr(err, TRACKER_ERR_UNKNOWN_DB, "No database selected");
+        return terr(err, TRACKER_ERR_NO_DB, "No database selected");
     *out = find_db(t, db);
     if (*out == NULL)
         return terr(err, TRACKER_ERR_UNKNOWN_DB, "Unknown database '%s'", db);

@@ -34,6 +34,7 @@
 #define TRACKER_ERR_UNKNOWN_TABLE 44534 // ER_BAD_TABLE_ERROR 1051: Unknown table 'db.x' (DROP)
 #define TRACKER_ERR_NO_SUCH_TABLE 44535 // ER_NO_SUCH_TABLE 1146: Table 'db.x' doesn't exist
 #define TRACKER_ERR_BAD_STATE 44536     // saved tracker JSON is malformed
+#define TRACKER_ERR_NO_DB 44539         // ER_NO_DB_ERROR 1046: No database selected
 #define TRACKER_ERR_NOT_UNIQUE 44538    // ER_NONUNIQ_TABLE 1066: CREATE TABLE t LIKE t
 #define TRACKER_ERR_UNSUPPORTED 44537   // a statement whose effect cannot be derived from its
                                         // text (CREATE TABLE ... SELECT, functional key parts)
