@@ -302,7 +302,7 @@ int schema_table_set_name(schema_table *t, const char *name, dm_err *err);
 int schema_table_print(dm_buf *out, const schema_table *t, dm_err *err);
 
 // schema_table_to_json returns a new JSON object (caller owns the reference) describing t
-// completely, or NULL when out of memory. Returned as struct json_t * so this header does not
+// completely, or NULL when out of memory or when a name or text is not valid UTF-8. Returned as struct json_t * so this header does not
 // need jansson.h.
 struct json_t *schema_table_to_json(const schema_table *t);
 

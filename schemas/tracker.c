@@ -1109,20 +1109,25 @@ json_t *tracker_to_json(const tracker *t)
                           "server_charset", t->server_charset, "server_collation",
                           t->server_collation, "default_engine", t->engine);
     json_t *dbs = json_array();
-    if (o == NULL || dbs == NULL || json_object_set_new(o, "databases", dbs)) {
+    if (o == NULL || dbs == NULL || json_object_set(o, "databases", dbs)) {
         json_decref(o);
+        json_decref(dbs);
         return NULL;
     }
+    json_decref(dbs);
     for (tdb *d = t->dbs; d != NULL; d = d->hh.next) {
         json_t *jd = json_pack("{s:s,s:s,s:s}", "name", d->name, "charset", d->charset,
                                "collation", d->collation);
         json_t *tabs = json_array();
-        if (jd == NULL || tabs == NULL || json_object_set_new(jd, "tables", tabs) ||
-            json_array_append_new(dbs, jd)) {
+        if (jd == NULL || tabs == NULL || json_object_set(jd, "tables", tabs) ||
+            json_array_append(dbs, jd)) {
             json_decref(jd);
+            json_decref(tabs);
             json_decref(o);
             return NULL;
         }
+        json_decref(jd);
+        json_decref(tabs);
         for (ttable *x = d->tables; x != NULL; x = x->hh.next) {
             json_t *jt = schema_table_to_json(x->t);
             if (jt == NULL || json_array_append_new(tabs, jt)) {

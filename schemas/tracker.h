@@ -99,7 +99,8 @@ int tracker_list_tables(char ***out, size_t *n_out, const tracker *t, const char
 void tracker_free_names(char **names, size_t n);
 
 // tracker_to_json returns a new JSON object with the whole catalog (caller owns the
-// reference), or NULL when out of memory.
+// reference), or NULL when out of memory or when a name or text is not valid UTF-8 (JSON
+// cannot hold it).
 struct json_t *tracker_to_json(const tracker *t);
 
 // tracker_from_json makes a new tracker from tracker_to_json's output. The options stored in
