@@ -68,15 +68,26 @@ int dm_err_level_set(dm_err *e, dm_err_level level)
 int dm_err_prefix(dm_err *e, const char *fmt, ...)
 {
     char prefix[512];
-    char old[sizeof(e->message)];
+    size_t plen, mlen, cap;
     va_list ap;
     if (e == NULL)
         return 0;
     va_start(ap, fmt);
     vsnprintf(prefix, sizeof(prefix), fmt, ap);
     va_end(ap);
-    memcpy(old, e->message, sizeof(old));
-    snprintf(e->message, sizeof(e->message), "%s: %s", prefix, old);
+    // Shift the message right and copy the prefix in front, truncating the tail if needed.
+    cap = sizeof(e->message) - 1;
+    plen = strlen(prefix);
+    if (plen + 2 > cap)
+        plen = cap - 2;
+    mlen = strlen(e->message);
+    if (plen + 2 + mlen > cap)
+        mlen = cap - plen - 2;
+    memmove(e->message + plen + 2, e->message, mlen);
+    memcpy(e->message, prefix, plen);
+    e->message[plen] = ':';
+    e->message[plen + 1] = ' ';
+    e->message[plen + 2 + mlen] = '\0';
     return e->code;
 }
 

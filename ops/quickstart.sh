@@ -26,8 +26,11 @@ step "Installing dependencies"
 ./ops/deps.sh
 
 step "Building ($BUILD)"
+mkdir -p "$BUILD"
 cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build "$BUILD" -j"$(nproc)" 2>&1 | grep -E "error|warning" || true
+if ! cmake --build "$BUILD" -j"$(nproc)" >"$BUILD.log" 2>&1; then
+  grep -E "error|warning" "$BUILD.log" | head -20; echo "quickstart: build failed (full log: $BUILD.log)"; exit 1
+fi
 
 step "Starting the sandbox: upstream 127.0.0.1:$UP_PORT, downstream 127.0.0.1:$DOWN_PORT"
 stop_all
@@ -37,8 +40,10 @@ mkdir -p "$RUN"
 
 step "Loading sample data upstream (shop.customers, shop.orders, logs.events_2026_*)"
 ./ops/sandbox.sh sql "$UP_PORT" "$(cat ops/sample-data.sql)"
-./ops/sandbox.sh sql "$UP_PORT" "SELECT table_schema, table_name, table_rows FROM information_schema.tables
-  WHERE table_schema IN ('shop','logs') ORDER BY 1,2" | column -t
+./ops/sandbox.sh sql "$UP_PORT" "SELECT 'shop.customers', COUNT(*) FROM shop.customers UNION ALL
+  SELECT 'shop.orders', COUNT(*) FROM shop.orders UNION ALL
+  SELECT 'logs.events_2026_01', COUNT(*) FROM logs.events_2026_01 UNION ALL
+  SELECT 'logs.events_2026_02', COUNT(*) FROM logs.events_2026_02" | column -t
 
 step "Upstream binlog position"
 ./ops/sandbox.sh sql "$UP_PORT" "SHOW MASTER STATUS; SELECT @@gtid_binlog_pos AS gtid"
@@ -47,10 +52,14 @@ if [ -x "$BIN/dmctl/dmctl" ]; then
   sed -e "s/@UP_PORT@/$UP_PORT/g" -e "s/@DOWN_PORT@/$DOWN_PORT/g" ops/quickstart/source.yaml >"$RUN/source.yaml"
   sed -e "s/@UP_PORT@/$UP_PORT/g" -e "s/@DOWN_PORT@/$DOWN_PORT/g" ops/quickstart/task.yaml >"$RUN/task.yaml"
   step "dmctl validate: the source and task files"
-  "$BIN/dmctl/dmctl" validate "$RUN/source.yaml" "$RUN/task.yaml" || true
+  if "$BIN/dmctl/dmctl" validate --quiet "$RUN/source.yaml" "$RUN/task.yaml"; then
+    echo "source.yaml and task.yaml are valid (full normalized form: dmctl validate FILE)"
+  fi
   step "dmctl rules: why is each table migrated or not, and where to?"
   for t in shop.customers shop.orders logs.events_2026_01 mysql.user; do
-    "$BIN/dmctl/dmctl" rules "$RUN/task.yaml" --source mysql-01 "$t" || true
+    "$BIN/dmctl/dmctl" rules "$RUN/task.yaml" --source mysql-01 "$t" |
+      python3 -c 'import json,sys; r=json.load(sys.stdin); t=r["target"]
+print("%-22s migrated=%-5s -> %s.%s   (%s)" % (r["schema"]+"."+r["table"], r["migrated"], t.get("schema"), t.get("table"), r["reason"]))' || true
   done
 fi
 

@@ -14,6 +14,7 @@ CREATE TABLE shop.orders (
   note TEXT,
   KEY (customer_id)
 ) DEFAULT CHARSET=utf8mb4;
+USE shop;
 INSERT INTO shop.customers (name, email, balance)
   SELECT CONCAT('customer ', seq), CONCAT('c', seq, '@example.com'), seq * 1.25 FROM seq_1_to_1000;
 INSERT INTO shop.customers (name, email) VALUES ('Zoë 🚀', 'zoe@example.com');

@@ -163,7 +163,7 @@ cmd_sql() {
   local port=${1:-}
   [ -n "$port" ] || usage
   shift
-  "$CLIENT" --no-defaults -uroot -h127.0.0.1 -P"$port" --batch --skip-column-names -e "$*"
+  "$CLIENT" --no-defaults --default-character-set=utf8mb4 -uroot -h127.0.0.1 -P"$port" --batch --skip-column-names -e "$*"
 }
 
 case ${1:-} in

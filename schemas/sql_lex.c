@@ -146,11 +146,16 @@ static int scan_quoted(sql_lex *lx, sql_token *t, char q, bool backslash, dm_err
     t->quote = q;
     t->body_off = i;
     for (;;) {
+        // values are C strings, so a NUL byte cannot be represented (MySQL clients escape it)
+        if (i < lx->len && lx->src[i] == '\0')
+            return lex_error(lx, err, i, "NUL byte in a quoted string or identifier");
         if (i >= lx->len)
             return lex_error(lx, err, start,
                              q == '`' || (q == '"' && !backslash) ? "unterminated quoted identifier"
                                                                   : "unterminated string");
         if (backslash && lx->src[i] == '\\') {
+            if (i + 1 < lx->len && lx->src[i + 1] == '\0')
+                return lex_error(lx, err, i + 1, "NUL byte in a quoted string or identifier");
             i += 2;
             continue;
         }
@@ -280,7 +285,7 @@ int sql_lex_next(sql_token *out, sql_lex *lx, dm_err *err)
                 lx->pos++;
             out->kind = SQL_TOK_IDENT;
         }
-    } else if (!glued_dot && (is_digit(c) || (c == '.' && is_digit(peek(lx, 1)))) &&
+    } else if (!glued_dot && (is_digit(c) || (c == '.' && is_digit(peek(lx, 1)) && (gap || !lx->prev_word))) &&
                scan_number(lx)) {
         out->kind = SQL_TOK_NUMBER;
     } else if (is_word_char(c)) {
@@ -326,6 +331,8 @@ int sql_lex_next(sql_token *out, sql_lex *lx, dm_err *err)
         lx->pos++;
     } else {
         size_t n = 1;
+        if (!strchr("()[]{},;.=<>!~^&|+-*/%:", (char)c) || c == '\0')
+            return lex_error(lx, err, out->off, "unexpected character");
         out->kind = SQL_TOK_OP;
         for (int k = 0; ops3[k]; k++)
             if (lx->pos + 3 <= lx->len && memcmp(lx->src + lx->pos, ops3[k], 3) == 0)
