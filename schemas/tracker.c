@@ -824,6 +824,7 @@ static int apply_create_table(tracker *t, const ddl_create_table *c, const char 
                         sdb ? sdb : "", c->like.name);
         if ((rc = schema_table_clone(&nt, src, err)))
             return rc;
+        schema_table_sort_keys(nt);
         if ((rc = schema_table_set_name(nt, c->table.name, err)))
             goto done;
     } else {
