@@ -5,7 +5,7 @@
 // and reads the stream packet by packet (libmariadb reassembles events of 16 MiB or more).
 // Each call to binlog_client_read returns one item: a real binlog event (raw bytes, header to
 // CRC, exactly as in the upstream's file) with its 64-bit position, or a notification that
-// is never data (fake ROTATE, heartbeat, EOF).
+// is never data (fake ROTATE, other artificial events, heartbeat, EOF).
 //
 // A binlog_client is single-threaded, except binlog_client_interrupt, which any thread may
 // call to make a blocked read return DM_ERR_CANCELLED.
@@ -85,11 +85,14 @@ typedef enum binlog_client_kind {
     BINLOG_CLIENT_FAKE_ROTATE,   // artificial ROTATE: the stream continues in file at pos; not data
     BINLOG_CLIENT_HEARTBEAT,     // nothing new; the upstream is at (file, pos); not data
     BINLOG_CLIENT_EOF,           // end of the binlog reached (non_block dumps only)
+    BINLOG_CLIENT_ARTIFICIAL,    // another event with the ARTIFICIAL flag (MariaDB's fake
+                                 // GTID_LIST at a GTID start): raw bytes given; not data
 } binlog_client_kind;
 
 typedef struct binlog_client_event {
     binlog_client_kind kind;
-    // The raw event (19-byte header ... CRC) for EVENT and FAKE_ROTATE; NULL otherwise. Owned
+    // The raw event (19-byte header ... CRC) for EVENT, FAKE_ROTATE and ARTIFICIAL; NULL
+    // otherwise. Owned
     // by the client, valid until the next binlog_client_read or destroy.
     const uint8_t *data;
     size_t len;

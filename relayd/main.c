@@ -96,6 +96,9 @@ static int cmd_stream(int argc, char **argv)
         case BINLOG_CLIENT_HEARTBEAT:
             printf("# heartbeat %s:%" PRIu64 "\n", ev.file, ev.pos);
             break;
+        case BINLOG_CLIENT_ARTIFICIAL:
+            printf("# artificial %u %s:%" PRIu64 "\n", ev.type, ev.file, ev.pos);
+            break;
         case BINLOG_CLIENT_EOF:
             printf("# eof %s:%" PRIu64 "\n", ev.file, ev.pos);
             goto done;

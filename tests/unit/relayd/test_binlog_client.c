@@ -172,6 +172,15 @@ static void test_resend_heartbeat_checksum(void **state)
     assert_int_equal(e.pos, 5ull << 32);
     assert_string_equal(e.file, "mysql-bin.000002");
 
+    // MariaDB's fake GTID_LIST at a GTID start: artificial, no position, not data.
+    uint8_t gl[4] = {0};
+    n = ev(163, 0x20, 0, 1300, gl, sizeof(gl), true);
+    assert_int_equal(binlog_client_decode(&e, &st, pkt, n, &err), 0);
+    assert_int_equal(e.kind, BINLOG_CLIENT_ARTIFICIAL);
+    assert_int_equal(e.type, 163);
+    assert_int_equal(e.pos, 1234);
+    assert_int_equal(st.pos, 1234);
+
     // A flipped bit fails the CRC check and names the position.
     uint8_t body[30] = {1, 2, 3};
     n = ev(16, 0, 1700000000, 1234 + 53, body, sizeof(body), true);
