@@ -821,17 +821,24 @@ static int plan_int(dump_chunk **chunks, size_t *n, size_t *cap, MYSQL *conn, co
     size_t nb = 0;
     const dump_column *k = &t->cols[t->key[0]];
 
+    // MIN and MAX are two index lookups. The row count only sizes the chunks: the
+    // statistics' estimate does for a large table, and an exact COUNT(*) (a full scan) is
+    // taken only when the estimate says the table is small, where it is cheap and where a
+    // stale estimate (0 for a table never analysed) would matter most.
+    uint64_t per0 = rows_per_chunk ? rows_per_chunk : dump_default_chunk_rows(t->est_rows, threads);
+    bool exact = t->est_rows < 2 * per0;
     dm_buf_init(&q);
     if (dm_buf_puts(&q, "SELECT MIN(") || dump_quote_ident(&q, k->name) || dm_buf_puts(&q, "), MAX(") ||
-        dump_quote_ident(&q, k->name) || dm_buf_puts(&q, "), COUNT(*) FROM ") || table_name(&q, t)) {
+        dump_quote_ident(&q, k->name) || dm_buf_puts(&q, exact ? "), COUNT(*) FROM " : "), 1 FROM ") ||
+        table_name(&q, t)) {
         rc = nomem(err);
         goto done;
     }
     if ((rc = dm_mysql_query(&r, conn, q.data, err)))
         goto done;
     MYSQL_ROW row = r ? mysql_fetch_row(r) : NULL;
-    uint64_t count = row && row[2] ? strtoull(row[2], NULL, 10) : 0;
-    if (count > 0 && row[0] && row[1]) {
+    uint64_t count = exact ? (row && row[2] ? strtoull(row[2], NULL, 10) : 0) : t->est_rows;
+    if (count > 0 && row && row[0] && row[1]) {
         uint64_t mn = k->is_unsigned ? strtoull(row[0], NULL, 10) : (uint64_t)strtoll(row[0], NULL, 10);
         uint64_t mx = k->is_unsigned ? strtoull(row[1], NULL, 10) : (uint64_t)strtoll(row[1], NULL, 10);
         uint64_t per = rows_per_chunk ? rows_per_chunk : dump_default_chunk_rows(count, threads);

@@ -185,9 +185,10 @@ int dump_split_int(uint64_t **out, size_t *n_out, uint64_t min, uint64_t max, bo
                    size_t n, dm_err *err);
 
 // dump_plan_table cuts table t into chunks read on conn (inside the snapshot): integer keys
-// by MIN/MAX/COUNT and dump_split_int, other keys by the key values found every
+// by MIN/MAX and the row count (the statistics' estimate for tables estimated at over two
+// chunks, else COUNT(*)) and dump_split_int, other keys by the key values found every
 // rows_per_chunk rows in key order, keyless tables as one chunk. rows_per_chunk 0 means
-// dump_default_chunk_rows(COUNT, threads). The chunks are appended to *chunks (growing
+// dump_default_chunk_rows(row count, threads). The chunks are appended to *chunks (growing
 // *n/*cap) with table index table_index and chunk ids 0, 1, .... Errors: DUMP_ERR_PLAN,
 // DM_ERR_DB*, DM_ERR_NOMEM.
 int dump_plan_table(dump_chunk **chunks, size_t *n, size_t *cap, MYSQL *conn, const dump_table *t,

@@ -58,7 +58,8 @@ assert_eq "$(sql "$down" "SELECT CONCAT(ts6, '|', tm6, '|', HEX(b64), '|', HEX(f
 assert_eq "$(sql "$down" "SELECT COUNT(*) FROM dm_meta.fulltypes_loader_checkpoint WHERE status <> 'finished'")" 0 \
   "every chunk finished"
 n=$(sql "$down" "SELECT COUNT(*) FROM dm_meta.fulltypes_loader_checkpoint WHERE cp_table = 'sbtest1'")
-[ "$n" -ge 20 ] || fail "sbtest1 should be cut into >= 20 chunks of 1000 rows, got $n"
+# 1000-row chunks sized from the statistics' row estimate (InnoDB's is within some %).
+[ "$n" -ge 15 ] || fail "sbtest1 should be cut into about 20 chunks of 1000 rows, got $n"
 
 echo "== the same with --load-method insert (multi-row INSERT; the default is load-data)"
 sql "$down" "DROP DATABASE typesdb; DROP DATABASE sbtest; DROP DATABASE merged; DROP DATABASE dm_meta"
