@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -924,6 +925,18 @@ static int full_phase(subtask *s, dm_err *err)
         goto done;
     if ((rc = dm_mysql_query_value(&map, ctl, "SELECT @@max_allowed_packet", err)))
         goto done;
+    if (s->method == LOAD_METHOD_LOAD_DATA) {
+        // A downstream that refuses LOAD DATA LOCAL (local_infile OFF) gets INSERTs instead of
+        // a failure on the first chunk. A server without the variable is assumed to accept it.
+        char *li = NULL;
+        dm_err ignore;
+        if (dm_mysql_query_value(&li, ctl, "SELECT @@GLOBAL.local_infile", &ignore) == 0 && li &&
+            (!strcmp(li, "0") || !strcasecmp(li, "OFF"))) {
+            dm_warn("load", "the downstream has local_infile=OFF: loading with INSERT statements");
+            s->method = LOAD_METHOD_INSERT;
+        }
+        free(li);
+    }
     uint64_t mx = map ? strtoull(map, NULL, 10) : 4u << 20;
     uint64_t ss = s->inst->mydumper.statement_size ? s->inst->mydumper.statement_size : 1000000;
     if (mx > 4096 && ss > mx - 4096)

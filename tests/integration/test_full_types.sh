@@ -113,6 +113,20 @@ sql "$down" "ALTER TABLE rejdb.t ADD COLUMN b INT"
   >"$TEST_TMP/rej2.out" 2>"$TEST_TMP/rej2.log" || { cat "$TEST_TMP/rej2.log" >&2; fail "run after the fix failed"; }
 same_content "$up" "$down" rejdb.t
 
+echo "== a downstream with local_infile=OFF gets INSERTs"
+sql "$up" "CREATE DATABASE fbdb; USE fbdb; CREATE TABLE fbdb.t (id INT PRIMARY KEY, v BLOB);
+  INSERT INTO fbdb.t SELECT seq, UNHEX(SHA2(seq, 256)) FROM seq_1_to_2000"
+sql "$down" "SET GLOBAL local_infile = OFF"
+INSTANCE_EXTRA='    block-allow-list: only' write_task "$TEST_TMP/task-fb.yaml" fullfb "$down" 2 500 \
+  'block-allow-list:
+  only:
+    do-dbs: ["fbdb"]'
+"$APPLIERD" run --source "$TEST_TMP/source.yaml" --task "$TEST_TMP/task-fb.yaml" \
+  >"$TEST_TMP/fb.out" 2>"$TEST_TMP/fb.log" || { cat "$TEST_TMP/fb.log" >&2; fail "local_infile=OFF run failed"; }
+sql "$down" "SET GLOBAL local_infile = ON"
+grep -q "local_infile=OFF: loading with INSERT" "$TEST_TMP/fb.log" || fail "no fallback to INSERT logged"
+same_content "$up" "$down" fbdb.t
+
 echo "== bad input: unknown source id, missing files"
 sed 's/source-id: mysql-01/source-id: other/' "$TEST_TMP/source.yaml" >"$TEST_TMP/other.yaml"
 if "$APPLIERD" run --source "$TEST_TMP/other.yaml" --task "$TEST_TMP/task.yaml" 2>"$TEST_TMP/other.log"; then
