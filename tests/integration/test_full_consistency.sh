@@ -32,7 +32,10 @@ EOF
 mariadb --no-defaults -uroot -h127.0.0.1 -P"$up" <"$TEST_TMP/transfers.sql" &
 writer=$!
 track_pid "$writer"
-sleep 0.5 # transfers are flowing
+for _ in $(seq 1 200); do # wait until transfers are flowing
+  [ "$(sql "$up" "SELECT COUNT(*) FROM bank.a WHERE balance <> 100")" -gt 0 ] && break
+  sleep 0.05
+done
 
 write_source "$TEST_TMP/source.yaml" "$up"
 INSTANCE_EXTRA='    block-allow-list: bw' write_task "$TEST_TMP/task.yaml" cons "$down" 3 100 \
