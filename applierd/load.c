@@ -175,22 +175,25 @@ done:
     return rc;
 }
 
+// chunk_ids appends sep[0] 'source id' sep[1] 'schema' sep[2] 'table': the checkpoint row's
+// key columns, as a WHERE condition or a VALUES prefix.
+static int chunk_ids(dm_buf *out, const load_checkpoint *cp, const dump_table *t, const char *const sep[3])
+{
+    const char *v[3] = {cp->source_id, t->schema, t->table};
+    int rc = 0;
+    for (int i = 0; !rc && i < 3; i++) {
+        rc = dm_buf_puts(out, sep[i]);
+        if (!rc)
+            rc = load_quote_bytes(out, v[i], strlen(v[i]));
+    }
+    return rc;
+}
+
 static int chunk_key(dm_buf *out, const load_checkpoint *cp, const dump_table *t, uint32_t chunk_id)
 {
-    int rc = dm_buf_puts(out, " WHERE id = ");
-    if (!rc)
-        rc = load_quote_bytes(out, cp->source_id, strlen(cp->source_id));
-    if (!rc)
-        rc = dm_buf_puts(out, " AND cp_schema = ");
-    if (!rc)
-        rc = load_quote_bytes(out, t->schema, strlen(t->schema));
-    if (!rc)
-        rc = dm_buf_puts(out, " AND cp_table = ");
-    if (!rc)
-        rc = load_quote_bytes(out, t->table, strlen(t->table));
-    if (!rc)
-        rc = dm_buf_printf(out, " AND chunk_id = %" PRIu32, chunk_id);
-    return rc;
+    static const char *const sep[3] = {" WHERE id = ", " AND cp_schema = ", " AND cp_table = "};
+    int rc = chunk_ids(out, cp, t, sep);
+    return rc ? rc : dm_buf_printf(out, " AND chunk_id = %" PRIu32, chunk_id);
 }
 
 int load_checkpoint_finish_sql(dm_buf *out, const load_checkpoint *cp, const dump_table *t,
@@ -241,17 +244,8 @@ int load_checkpoint_plan_sql(dm_buf *out, const load_checkpoint *cp, const dump_
     for (size_t i = 0; !rc && i < n; i++) {
         const dump_chunk *c = &chunks[i];
         const dump_table *t = &tables[c->table];
-        rc = dm_buf_puts(out, i ? ",(" : "(");
-        if (!rc)
-            rc = load_quote_bytes(out, cp->source_id, strlen(cp->source_id));
-        if (!rc)
-            rc = dm_buf_putc(out, ',');
-        if (!rc)
-            rc = load_quote_bytes(out, t->schema, strlen(t->schema));
-        if (!rc)
-            rc = dm_buf_putc(out, ',');
-        if (!rc)
-            rc = load_quote_bytes(out, t->table, strlen(t->table));
+        const char *const sep[3] = {i ? ",(" : "(", ",", ","};
+        rc = chunk_ids(out, cp, t, sep);
         if (!rc)
             rc = dm_buf_printf(out, ",%" PRIu32 ",", c->chunk_id);
         if (!rc)
