@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Crash recovery of the sync unit: while sysbench oltp_write_only, the all-types workload and
+# DDL run upstream, the applier is killed with SIGKILL six times at random moments and
+# restarted. It resumes from its checkpoint in safe mode up to the furthest applied location:
+# afterwards every table is equal, no duplicate-key (or any) error surfaced, no row is lost.
+source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/test_sync_lib.bash"
+
+sync_servers FULL
+sync_start
+alltypes_setup
+sql "$up" "CREATE DATABASE sbtest"
+$SB --mysql-port="$up" --tables=4 --table-size=2000 oltp_write_only prepare >/dev/null
+$SB --mysql-port="$up" --tables=4 --table-size=2000 --threads=4 --time=30 oltp_write_only run >/dev/null &
+sb=$!
+kills=0
+for r in 1 2 3 4 5 6; do
+  alltypes_round $r; ddl_round $r
+  sleep "0.$((RANDOM % 9 + 1))"
+  sync_alive
+  kill -KILL "$sync_pid"; wait "$sync_pid" 2>/dev/null || true
+  kills=$((kills + 1))
+  sleep "0.$((RANDOM % 5))"
+  sync_start
+  sleep 1
+done
+wait $sb
+sync_wait_caught_up 180
+sync_alive
+[ "$kills" -ge 5 ] || fail "only $kills kills"
+[ "$(grep -c 'resuming from checkpoint' "$TEST_TMP/sync.log")" -ge 5 ] || fail "restarts did not resume from checkpoints"
+! grep -q "Duplicate entry\|errno 1062\|sync stopped" "$TEST_TMP/sync.log" || fail "an error surfaced"
+# A table without any key cannot be replayed idempotently (REPLACE has no key to replace
+# by), so rows inserted in the replay window are duplicated there, as in DM (docs/sync.md).
+SYNC_SKIP="d1.nokey" sync_compare
+echo "PASS ($kills kills)"
