@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "dm_mysql.h"
+#include "dml.h"
 
 struct checkpoint {
     char *qtable;    // `meta`.`task_syncer_checkpoint`
@@ -74,14 +75,6 @@ bool checkpoint_needs_safe_mode(const checkpoint_loc *loc, const checkpoint_loc 
     return exit_safe->file[0] && checkpoint_loc_cmp(loc, exit_safe) <= 0;
 }
 
-static int quote_ident(dm_buf *b, const char *name)
-{
-    int rc = dm_buf_putc(b, '`');
-    for (const char *p = name; !rc && *p; p++)
-        rc = *p == '`' ? dm_buf_puts(b, "``") : dm_buf_putc(b, *p);
-    return rc ? rc : dm_buf_putc(b, '`');
-}
-
 // quote_str writes a string literal valid with and without NO_BACKSLASH_ESCAPES: bytes
 // other than plain printable ASCII go as a hex literal.
 static int quote_str(dm_buf *b, const char *s)
@@ -116,7 +109,7 @@ int checkpoint_create(checkpoint **out, const char *meta_schema, const char *tas
     dm_buf_init(&b);
     int rc = !cp;
     if (!rc)
-        rc = quote_ident(&b, meta_schema);
+        rc = dml_quote_ident(&b, meta_schema);
     if (!rc && !(cp->qschema = strdup(b.data)))
         rc = 1;
     if (!rc)
@@ -124,7 +117,7 @@ int checkpoint_create(checkpoint **out, const char *meta_schema, const char *tas
     char tname[128];
     snprintf(tname, sizeof tname, "%s_syncer_checkpoint", task);
     if (!rc)
-        rc = quote_ident(&b, tname);
+        rc = dml_quote_ident(&b, tname);
     if (!rc && !(cp->qtable = dm_buf_detach(&b)))
         rc = 1;
     if (!rc)

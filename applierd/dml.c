@@ -22,7 +22,7 @@ int dml_key_select(const dml_key_cand *cands, size_t n)
     return -1;
 }
 
-static int quote_ident(dm_buf *b, const char *name)
+int dml_quote_ident(dm_buf *b, const char *name)
 {
     int rc = dm_buf_putc(b, '`');
     for (const char *p = name; !rc && *p; p++)
@@ -61,11 +61,11 @@ int dml_table_create(dml_table **out, const char *schema, const char *table, uin
         goto done;
     }
     t->n_cols = n_cols;
-    if ((rc = quote_ident(&b, schema)) || (rc = dm_buf_putc(&b, '.')) ||
-        (rc = quote_ident(&b, table)) || !(t->qname = dm_buf_detach(&b)))
+    if ((rc = dml_quote_ident(&b, schema)) || (rc = dm_buf_putc(&b, '.')) ||
+        (rc = dml_quote_ident(&b, table)) || !(t->qname = dm_buf_detach(&b)))
         goto nomem;
     for (uint32_t i = 0; i < n_cols; i++) {
-        if ((rc = quote_ident(&b, names[i])) || !(t->cols[i] = dm_buf_detach(&b)))
+        if ((rc = dml_quote_ident(&b, names[i])) || !(t->cols[i] = dm_buf_detach(&b)))
             goto nomem;
     }
     int h = dml_key_select(keys, n_keys);

@@ -160,6 +160,15 @@ static double now_s(void)
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+// loc_set_file copies a binlog file name into a location (names longer than the column
+// cannot come from a server: MariaDB limits them to 255 bytes, the column to 128).
+static void loc_set_file(checkpoint_loc *l, const char *file)
+{
+    size_t n = strnlen(file, sizeof l->file - 1);
+    memcpy(l->file, file, n);
+    l->file[n] = 0;
+}
+
 static int nomem(dm_err *err) { return dm_err_set(err, DM_ERR_NOMEM, DM_ERR_SCOPE_INTERNAL, "sync: out of memory"); }
 
 static void fail(sync_unit *s, int rc, const dm_err *e)
@@ -501,14 +510,6 @@ static void tables_clear(sync_unit *s)
     }
 }
 
-static int append_ident(dm_buf *b, const char *name)
-{
-    int rc = dm_buf_putc(b, '`');
-    for (const char *p = name; !rc && *p; p++)
-        rc = *p == '`' ? dm_buf_puts(b, "``") : dm_buf_putc(b, *p);
-    return rc ? rc : dm_buf_putc(b, '`');
-}
-
 // show_table runs SHOW <what> FROM `db`.`tb` on the control connection. A missing table
 // gives *out NULL and 0.
 static int show_table(MYSQL_RES **out, sync_unit *s, const char *what, const char *db,
@@ -519,11 +520,11 @@ static int show_table(MYSQL_RES **out, sync_unit *s, const char *what, const cha
     *out = NULL;
     int rc = dm_buf_printf(&b, "SHOW %s FROM ", what);
     if (!rc)
-        rc = append_ident(&b, db);
+        rc = dml_quote_ident(&b, db);
     if (!rc)
         rc = dm_buf_putc(&b, '.');
     if (!rc)
-        rc = append_ident(&b, tb);
+        rc = dml_quote_ident(&b, tb);
     if (rc) {
         dm_buf_fini(&b);
         return nomem(err);
@@ -843,7 +844,7 @@ static int on_rows(sync_unit *s, const binlog_event *bev, const evsource_event *
     if (rc)
         return rc;
     checkpoint_loc end = {.pos = ev->next_pos};
-    snprintf(end.file, sizeof end.file, "%s", ev->file);
+    loc_set_file(&end, ev->file);
     bool safe = s->always_safe || checkpoint_needs_safe_mode(&end, &s->safe_until);
     for (;;) {
         bool last;
@@ -1105,7 +1106,7 @@ static int on_query(sync_unit *s, const binlog_event *bev, const evsource_event 
     if ((rc = send_marker(s, true, err)))
         goto done;
     checkpoint_loc end = {.pos = ev->next_pos};
-    snprintf(end.file, sizeof end.file, "%s", ev->file);
+    loc_set_file(&end, ev->file);
     bool safe = checkpoint_needs_safe_mode(&end, &s->safe_until);
     // Record the DDL as applied before running it: after a crash in between, the replay
     // runs in safe mode and tolerates the "already exists" errors of a DDL that did run.
@@ -1147,7 +1148,7 @@ done:
 static int on_trx_end(sync_unit *s, const evsource_event *ev, dm_err *err)
 {
     int rc = 0;
-    snprintf(s->trx_end.file, sizeof s->trx_end.file, "%s", ev->file);
+    loc_set_file(&s->trx_end, ev->file);
     s->trx_end.pos = ev->next_pos;
     if (s->has_pending_gtid && s->gtids) {
         if ((rc = gtid_set_add(s->gtids, &s->pending_gtid, err)))
@@ -1453,7 +1454,7 @@ int sync_run(sync_unit *s, dm_err *err)
         if (!ev.idle) {
             reconnects = 0;
             if (!ev.format_resend) {
-                snprintf(last_seen.file, sizeof last_seen.file, "%s", ev.file);
+                loc_set_file(&last_seen, ev.file);
                 last_seen.pos = ev.next_pos;
             }
             if ((rc = on_event(s, &ev, err)))
