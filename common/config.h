@@ -30,7 +30,8 @@
 #include "dm_err.h"
 #include "rules_def.h"
 
-// Error codes (config class, 20001-20099 for the loader; secret.h uses 20200-20299).
+// Error codes (config class): 20001-20099 loader errors, 20100-20199 loader warnings,
+// 20200-20299 secret.h.
 #define CONFIG_ERR_INVALID 20001        // the file has errors; details are in the config_diag
 #define CONFIG_ERR_YAML 20002           // YAML syntax error
 #define CONFIG_ERR_UNKNOWN_KEY 20003    // a key that neither DM nor this project knows
@@ -57,6 +58,8 @@
 #define CONFIG_WARN_IGNORED 20102     // accepted and has no effect (DM ignores it as well)
 #define CONFIG_WARN_PASSWORD 20103    // looked encrypted but could not be decrypted: plaintext used
 #define CONFIG_WARN_NOTICE 20104      // DM's adjust-time warnings (meta unused in mode all, ...)
+#define CONFIG_WARN_FIRST 20100
+#define CONFIG_WARN_LAST 20199
 
 #define CONFIG_MAX_INPUT (16u * 1024u * 1024u)
 #define CONFIG_MAX_SOURCE_ID_LEN 32
@@ -91,8 +94,8 @@ typedef struct config_diag {
 void config_diag_init(config_diag *d);
 void config_diag_fini(config_diag *d);
 
-// config_diag_add appends an entry (an error when code < CONFIG_WARN_UNSUPPORTED, else a
-// warning) with a printf-style message. Returns 0 or DM_ERR_NOMEM.
+// config_diag_add appends an entry (a warning when code is in CONFIG_WARN_FIRST..
+// CONFIG_WARN_LAST, else an error) with a printf-style message. Returns 0 or DM_ERR_NOMEM.
 int config_diag_add(config_diag *d, int code, const char *file, config_pos pos, const char *key,
                     const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
@@ -376,7 +379,9 @@ typedef struct config_task {
 // config_source_load reads, parses and validates the source file at path. On success *out
 // is a new config_source (free with config_source_destroy) and 0 is returned; warnings are
 // appended to diag. On failure *out is NULL and the return is CONFIG_ERR_INVALID (every
-// problem is in diag), DM_ERR_IO (the file cannot be read; also in diag) or DM_ERR_NOMEM.
+// problem is in diag), CONFIG_ERR_YAML (not YAML; position in diag), CONFIG_ERR_TOO_LARGE
+// (size, nesting or anchor limits; in diag), DM_ERR_IO (the file cannot be read; in diag) or
+// DM_ERR_NOMEM.
 // diag may be NULL when the caller only wants the verdict.
 int config_source_load(config_source **out, const char *path, config_diag *diag);
 int config_source_load_opts(config_source **out, const char *path, const config_load_opts *opts,
@@ -412,6 +417,14 @@ config_kind config_detect_kind(const char *text, size_t len);
 // (NUL-terminated, free() it) and its length into *out_len. Errors: DM_ERR_IO,
 // CONFIG_ERR_TOO_LARGE, DM_ERR_NOMEM, with details in err.
 int config_read_file(char **out, size_t *out_len, const char *path, dm_err *err);
+
+// config_task_instance / _route / _filter / _balist / _expr_filter return the instance with
+// source_id, or the rule named name, or NULL. The result points into t (valid while t lives).
+const config_instance *config_task_instance(const config_task *t, const char *source_id);
+const rules_def_route *config_task_route(const config_task *t, const char *name);
+const rules_def_filter *config_task_filter(const config_task *t, const char *name);
+const rules_def_balist *config_task_balist(const config_task *t, const char *name);
+const config_expr_filter *config_task_expr_filter(const config_task *t, const char *name);
 
 // ---------------------------------------------------------------------------------------
 // Rendering.

@@ -19,6 +19,7 @@
 
 #define CW_MAX_DEPTH 64
 #define CW_NODE_BUDGET 1000000
+#define CW_MAX_ANCHORS 1024
 
 typedef struct cw {
     yaml_document_t doc;

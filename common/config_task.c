@@ -1761,6 +1761,44 @@ int config_task_load(config_task **out, const char *path, config_diag *diag)
 }
 
 // ---------------------------------------------------------------------------------------
+// Lookups.
+
+const config_instance *config_task_instance(const config_task *t, const char *source_id)
+{
+    int i = find_named(t->instances, t->n_instances, sizeof(config_instance),
+                       offsetof(config_instance, source_id), source_id);
+    return i < 0 ? NULL : &t->instances[i];
+}
+
+const rules_def_route *config_task_route(const config_task *t, const char *name)
+{
+    int i = find_named(t->routes, t->n_routes, sizeof(rules_def_route),
+                       offsetof(rules_def_route, name), name);
+    return i < 0 ? NULL : &t->routes[i];
+}
+
+const rules_def_filter *config_task_filter(const config_task *t, const char *name)
+{
+    int i = find_named(t->filters, t->n_filters, sizeof(rules_def_filter),
+                       offsetof(rules_def_filter, name), name);
+    return i < 0 ? NULL : &t->filters[i];
+}
+
+const rules_def_balist *config_task_balist(const config_task *t, const char *name)
+{
+    int i = find_named(t->balists, t->n_balists, sizeof(rules_def_balist),
+                       offsetof(rules_def_balist, name), name);
+    return i < 0 ? NULL : &t->balists[i];
+}
+
+const config_expr_filter *config_task_expr_filter(const config_task *t, const char *name)
+{
+    int i = find_named(t->expr_filters, t->n_expr_filters, sizeof(config_expr_filter),
+                       offsetof(config_expr_filter, name), name);
+    return i < 0 ? NULL : &t->expr_filters[i];
+}
+
+// ---------------------------------------------------------------------------------------
 // JSON.
 
 static json_t *unit_json(const cfield *f, size_t nf, const void *obj)

@@ -2,8 +2,10 @@
 //
 // libyaml loads the whole document into a node array (yaml_parser_load); every node keeps its
 // start mark, so any key or value can be reported at its line and column. Aliases become
-// shared node indexes, which can form cycles (`&a [*a]`) or exponential trees, so every walk
-// charges a node budget and a depth limit instead of trusting the input.
+// shared node indexes, which can form cycles (`&a [*a]`) or exponential trees. The decoders
+// only descend along the known schema, so cycles cannot recurse; every visited node is
+// charged against a budget so exponential trees stop early. A scanner pre-pass refuses the
+// inputs libyaml itself handles in quadratic time (deep flow nesting, many anchors).
 //
 // Scalars are typed the way gopkg.in/yaml.v2 types them for DM: a string field accepts any
 // scalar (`port: 3306` into a string is fine), an integer or boolean field accepts only a
@@ -52,7 +54,7 @@ void config_diag_fini(config_diag *d)
 static int diag_vadd(config_diag *d, int code, const char *file, config_pos pos, const char *key,
                      const char *fmt, va_list ap)
 {
-    bool warning = code >= CONFIG_WARN_UNSUPPORTED;
+    bool warning = code >= CONFIG_WARN_FIRST && code <= CONFIG_WARN_LAST;
     config_diag_entry **arr = warning ? &d->warnings : &d->errors;
     size_t *n = warning ? &d->n_warnings : &d->n_errors;
     size_t *cap = warning ? &d->cap_warnings : &d->cap_errors;
@@ -186,6 +188,50 @@ size_t cw_error_count(const cw *w)
 // ---------------------------------------------------------------------------------------
 // Document.
 
+// prescan runs libyaml's scanner alone over the text to refuse what would make the loader
+// slow: libyaml's scanner is quadratic in the depth of flow collections (`[[[[...`) and its
+// loader in anchors times aliases. Stopping at a bound keeps the scan itself linear. Syntax
+// errors are left to the loader, which reports them with their position.
+static int prescan(cw *w, const char *text, size_t len)
+{
+    yaml_parser_t p;
+    yaml_token_t tok;
+    int depth = 0, rc = 0;
+    size_t anchors = 0, aliases = 0;
+    if (!yaml_parser_initialize(&p)) {
+        w->nomem = true;
+        return DM_ERR_NOMEM;
+    }
+    yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
+    while (rc == 0 && yaml_parser_scan(&p, &tok)) {
+        yaml_token_type_t type = tok.type;
+        config_pos pos = {(int)tok.start_mark.line + 1, (int)tok.start_mark.column + 1};
+        if (type == YAML_FLOW_SEQUENCE_START_TOKEN || type == YAML_FLOW_MAPPING_START_TOKEN) {
+            if (++depth > CW_MAX_DEPTH) {
+                cw_error_at(w, CONFIG_ERR_TOO_LARGE, pos, "",
+                            "flow collections nested more than %d deep", CW_MAX_DEPTH);
+                rc = CONFIG_ERR_TOO_LARGE;
+            }
+        } else if (type == YAML_FLOW_SEQUENCE_END_TOKEN || type == YAML_FLOW_MAPPING_END_TOKEN) {
+            depth--;
+        } else if ((type == YAML_ANCHOR_TOKEN && ++anchors > CW_MAX_ANCHORS) ||
+                   (type == YAML_ALIAS_TOKEN && ++aliases > CW_MAX_ANCHORS)) {
+            cw_error_at(w, CONFIG_ERR_TOO_LARGE, pos, "", "more than %d anchors or aliases",
+                        CW_MAX_ANCHORS);
+            rc = CONFIG_ERR_TOO_LARGE;
+        }
+        yaml_token_delete(&tok);
+        if (type == YAML_STREAM_END_TOKEN)
+            break;
+    }
+    if (p.error == YAML_MEMORY_ERROR) {
+        w->nomem = true;
+        rc = DM_ERR_NOMEM;
+    }
+    yaml_parser_delete(&p);
+    return rc;
+}
+
 int cw_open(cw *w, const char *text, size_t len, const char *file, const config_load_opts *opts,
             config_diag *diag)
 {
@@ -203,6 +249,8 @@ int cw_open(cw *w, const char *text, size_t len, const char *file, const config_
                     len, CONFIG_MAX_INPUT);
         return CONFIG_ERR_TOO_LARGE;
     }
+    if ((rc = prescan(w, text, len)) != 0)
+        return rc;
     if (!yaml_parser_initialize(&parser)) {
         w->nomem = true;
         return DM_ERR_NOMEM;

@@ -50,7 +50,7 @@ int secret_key_load(secret_key *out, const char *path, dm_err *err)
     ssize_t n;
     size_t got = 0;
     int fd, rc = 0;
-    fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         if (errno == ENOENT)
             return dm_err_set(err, SECRET_ERR_KEY_MISSING, DM_ERR_SCOPE_INTERNAL,
@@ -163,7 +163,7 @@ static int key_create(secret_key *out, const char *path, bool *created, dm_err *
     secret_key k;
     int fd = -1, rc = 0;
     bool tmp_exists = false;
-    if (snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid()) >= (int)sizeof(tmp))
+    if (snprintf(tmp, sizeof(tmp), "%s.tmp.XXXXXX", path) >= (int)sizeof(tmp))
         return dm_err_set(err, DM_ERR_INVALID_ARG, DM_ERR_SCOPE_INTERNAL, "path too long: %s",
                           path);
     if ((rc = mkdir_parents(path, err)) != 0)
@@ -171,7 +171,7 @@ static int key_create(secret_key *out, const char *path, bool *created, dm_err *
     if (RAND_bytes(k.bytes, sizeof(k.bytes)) != 1)
         return dm_err_set(err, SECRET_ERR_CRYPTO, DM_ERR_SCOPE_INTERNAL,
                           "cannot draw random bytes for a new secret key");
-    fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    fd = mkostemp(tmp, O_CLOEXEC); // mode 0600, a unique name even across threads
     if (fd < 0) {
         rc = dm_err_from_errno(err, errno, "cannot create %s", tmp);
         goto done;

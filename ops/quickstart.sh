@@ -52,10 +52,14 @@ if [ -x "$BIN/dmctl/dmctl" ]; then
   sed -e "s/@UP_PORT@/$UP_PORT/g" -e "s/@DOWN_PORT@/$DOWN_PORT/g" ops/quickstart/source.yaml >"$RUN/source.yaml"
   sed -e "s/@UP_PORT@/$UP_PORT/g" -e "s/@DOWN_PORT@/$DOWN_PORT/g" ops/quickstart/task.yaml >"$RUN/task.yaml"
   step "dmctl validate: the source and task files"
-  "$BIN/dmctl/dmctl" validate "$RUN/source.yaml" "$RUN/task.yaml" || true
+  if "$BIN/dmctl/dmctl" validate --quiet "$RUN/source.yaml" "$RUN/task.yaml"; then
+    echo "source.yaml and task.yaml are valid (full normalized form: dmctl validate FILE)"
+  fi
   step "dmctl rules: why is each table migrated or not, and where to?"
   for t in shop.customers shop.orders logs.events_2026_01 mysql.user; do
-    "$BIN/dmctl/dmctl" rules "$RUN/task.yaml" --source mysql-01 "$t" || true
+    "$BIN/dmctl/dmctl" rules "$RUN/task.yaml" --source mysql-01 "$t" |
+      python3 -c 'import json,sys; r=json.load(sys.stdin); t=r["target"]
+print("%-22s migrated=%-5s -> %s.%s   (%s)" % (r["schema"]+"."+r["table"], r["migrated"], t.get("schema"), t.get("table"), r["reason"]))' || true
   done
 fi
 

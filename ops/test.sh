@@ -34,25 +34,41 @@ ctest --test-dir "$BUILD" --output-on-failure -j"$JOBS" -L integration "${filter
 
 echo "== fuzzing"
 secs=${DM_FUZZ_SECONDS:-60}
+# fuzz_one NAME: run one libFuzzer target for $secs seconds on a scratch copy of its corpus
+# (the committed corpus is never modified); prints one result line, exit 1 on a finding.
+fuzz_one() {
+  local name=$1 work dict=()
+  work=$(mktemp -d "/tmp/dm-fuzz-$name.XXXXXX")
+  cp -r "$ROOT/tests/fuzz/corpus/$name/." "$work/" 2>/dev/null || true
+  [ -f "$ROOT/tests/fuzz/$name.dict" ] && dict=(-dict="$ROOT/tests/fuzz/$name.dict")
+  if "$BUILD/tests/$name" -max_total_time="$secs" -rss_limit_mb=2048 -timeout=20 \
+       -print_final_stats=0 -artifact_prefix="$work/" "${dict[@]}" "$work" >"$work.log" 2>&1; then
+    echo "fuzz $name: ${secs}s, no finding ($(grep -o 'cov: [0-9]*' "$work.log" | tail -1))"
+    rm -rf "$work" "$work.log"
+    return 0
+  fi
+  echo "fuzz $name: FINDING"; tail -40 "$work.log"; ls "$work"/crash-* "$work"/leak-* "$work"/timeout-* 2>/dev/null
+  return 1
+}
 fuzz_failed=0
 fuzz_ran=0
 if [ -z "${DM_TEST_FILTER:-}" ] && [ "$secs" -gt 0 ]; then
-  for f in "$ROOT"/tests/fuzz/fuzz_*.c; do
-    [ -e "$f" ] || continue
-    name=$(basename "$f" .c)
-    work=$(mktemp -d /tmp/dm-fuzz-$name.XXXXXX)
-    cp -r "$ROOT/tests/fuzz/corpus/$name/." "$work/" 2>/dev/null || true
-    dict=()
-    [ -f "$ROOT/tests/fuzz/$name.dict" ] && dict=(-dict="$ROOT/tests/fuzz/$name.dict")
-    if "$BUILD/tests/$name" -max_total_time="$secs" -rss_limit_mb=2048 -timeout=20 \
-         -print_final_stats=0 -artifact_prefix="$work/" "${dict[@]}" "$work" >"$work.log" 2>&1; then
-      echo "fuzz $name: ${secs}s, no finding"
-    else
-      echo "fuzz $name: FINDING (see below)"; tail -40 "$work.log"; ls "$work"/crash-* "$work"/leak-* "$work"/timeout-* 2>/dev/null
-      fuzz_failed=$((fuzz_failed + 1))
+  targets=()
+  for f in "$ROOT"/tests/fuzz/fuzz_*.c; do [ -e "$f" ] && targets+=("$(basename "$f" .c)"); done
+  # Two at a time: the machine has two cores and each target is single-threaded.
+  running=0
+  for name in "${targets[@]}"; do
+    fuzz_one "$name" &
+    running=$((running + 1))
+    if [ "$running" -ge "$JOBS" ]; then
+      wait -n || fuzz_failed=$((fuzz_failed + 1))
+      running=$((running - 1))
     fi
     fuzz_ran=$((fuzz_ran + 1))
-    rm -rf "$work" "$work.log"
+  done
+  while [ "$running" -gt 0 ]; do
+    wait -n || fuzz_failed=$((fuzz_failed + 1))
+    running=$((running - 1))
   done
 fi
 [ "$fuzz_failed" -eq 0 ] || status=1

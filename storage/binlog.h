@@ -637,8 +637,9 @@ int binlog_rows_next(binlog_row *row, bool *end, binlog_rows *rows, const binlog
 // sql_mode NO_BACKSLASH_ESCAPES: NULL; integers; FLOAT/DOUBLE as shortest round-trip text;
 // DECIMAL as written; temporals quoted with fraction digits of the column's fsp; UTF-8 text
 // without backslashes or control bytes quoted ('' doubled), other strings as 0x hex (JSON
-// and text that needs escaping as CONVERT(0x.. USING utf8mb4)); BIT/SET as integers; ENUM as
-// its quoted name when col carries ENUM names, else its index; GEOMETRY as 0x hex. The
+// and text that needs escaping as _utf8mb4 0x..); BIT/SET as integers; ENUM as its quoted
+// name when col carries ENUM names that are ASCII or in a UTF-8 collation, else its index;
+// GEOMETRY as 0x hex. The
 // connection must use utf8mb4 and time_zone '+00:00' (TIMESTAMP values are UTC). col may be
 // NULL. Errors: DM_ERR_INVALID_ARG (ABSENT or JSON_DIFF), DM_ERR_NOMEM.
 int binlog_value_to_sql(dm_buf *out, const binlog_value *v, const binlog_column *col, dm_err *err);

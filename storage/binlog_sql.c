@@ -58,6 +58,14 @@ static bool valid_utf8_printable(const uint8_t *s, size_t n)
     return true;
 }
 
+static bool is_ascii(const uint8_t *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] >= 0x80)
+            return false;
+    return true;
+}
+
 static int put_hex(dm_buf *out, const char *prefix, const uint8_t *s, size_t n)
 {
     static const char hx[] = "0123456789abcdef";
@@ -205,7 +213,11 @@ int binlog_value_to_sql(dm_buf *out, const binlog_value *v, const binlog_column 
         rc = put_uint(out, v->u);
         break;
     case BINLOG_VALUE_ENUM:
-        if (col && v->u >= 1 && v->u <= col->n_values)
+        // By name when the name reads the same in the connection's utf8mb4: a UTF-8
+        // collation, or plain ASCII; otherwise by index, which is exact too.
+        if (col && v->u >= 1 && v->u <= col->n_values &&
+            (utf8_collation(col->charset) ||
+             is_ascii((const uint8_t *)col->values[v->u - 1].ptr, col->values[v->u - 1].len)))
             rc = put_text(out, (const uint8_t *)col->values[v->u - 1].ptr,
                           col->values[v->u - 1].len, true);
         else

@@ -22,9 +22,15 @@
 // moves the durable record past it; on open, and when a partial transaction is
 // discarded, segments above the durable record are deleted.
 //
-// Memory: the segment being built (≤ segment_bytes + one event) plus sealed segments
-// waiting for the next commit (≤ commit_bytes + one segment), whatever the transaction
-// size. A commit that hits MDB_MAP_FULL is aborted, the map doubled with
+// Group commit runs on a committer thread: the writer seals and compresses segments into
+// one batch while the committer writes and fsyncs the previous one (at most one batch in
+// flight; the writer waits when it would start a second). relay_store_flush waits for the
+// committer, so when it returns the data is durable. A failed commit is sticky: every
+// later writer call returns its error, and the caller reopens the store (which resumes at
+// the durable position).
+//
+// Memory: the segment being built (≤ segment_bytes + one event) plus two batches of sealed
+// segments (each ≤ commit_bytes + one segment), whatever the transaction size. A commit that hits MDB_MAP_FULL is aborted, the map doubled with
 // mdb_env_set_mapsize (under the exclusive side of resize_lock, since LMDB allows it only
 // with no transaction active in the process) and the commit retried.
 #include <errno.h>
@@ -44,6 +50,9 @@
 #define RS_FULL (-1) // internal: an LMDB call returned MDB_MAP_FULL
 #define RS_PURGE_BATCH 16
 #define RS_CLEAN_BATCH 64
+
+static void batch_fini(rs_batch *b);
+static void *committer_main(void *arg);
 
 static int nomem(dm_err *err)
 {
@@ -197,25 +206,24 @@ static int counts_store(MDB_txn *txn, relay_store *s, const rs_counts *c, dm_err
     return mput(txn, s->db_meta, "stats", 5, b, 32, 0, err, "writing stats");
 }
 
-static int durable_put(MDB_txn *txn, relay_store *s, uint64_t visible, const relay_store_pos *p,
-                       const gtid_set *g, dm_err *err)
+static int durable_put(MDB_txn *txn, relay_store *s, dm_buf *scratch, uint64_t visible,
+                       const relay_store_pos *p, const gtid_set *g, dm_err *err)
 {
     uint8_t h[22];
     size_t flen = strlen(p->file);
     int rc;
-    dm_buf_reset(&s->scratch);
+    dm_buf_reset(scratch);
     rs_put_u64(h, visible);
     rs_put_u32(h + 8, p->epoch);
     rs_put_u64(h + 12, p->pos);
     rs_put_u16(h + 20, (uint16_t)flen);
-    if (dm_buf_append(&s->scratch, h, 22) || dm_buf_append(&s->scratch, p->file, flen) ||
-        dm_buf_append(&s->scratch, "\0\0\0\0", 4))
+    if (dm_buf_append(scratch, h, 22) || dm_buf_append(scratch, p->file, flen) ||
+        dm_buf_append(scratch, "\0\0\0\0", 4))
         return nomem(err);
-    if ((rc = gtid_set_encode(&s->scratch, g, err)))
+    if ((rc = gtid_set_encode(scratch, g, err)))
         return rc;
-    rs_put_u32((uint8_t *)s->scratch.data + 22 + flen,
-               (uint32_t)(s->scratch.len - 26 - flen));
-    return mput(txn, s->db_meta, "durable", 7, s->scratch.data, s->scratch.len, 0, err,
+    rs_put_u32((uint8_t *)scratch->data + 22 + flen, (uint32_t)(scratch->len - 26 - flen));
+    return mput(txn, s->db_meta, "durable", 7, scratch->data, scratch->len, 0, err,
                 "writing the durable record");
 }
 
@@ -466,6 +474,9 @@ int relay_store_open(relay_store **out, const char *dir, const relay_store_opts 
     pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
     pthread_cond_init(&s->cond, &ca);
     pthread_condattr_destroy(&ca);
+    pthread_mutex_init(&s->cmu, NULL);
+    pthread_cond_init(&s->c_wake, NULL);
+    pthread_cond_init(&s->c_done, NULL);
     if (opts)
         s->opts = *opts;
     if (s->opts.map_size == 0)
@@ -529,6 +540,15 @@ int relay_store_open(relay_store **out, const char *dir, const relay_store_opts 
         rc = nomem(err);
         goto fail;
     }
+    if ((rc = gtid_set_create(&s->fill.running, s->flavor, err)) ||
+        (rc = gtid_set_create(&s->flight.running, s->flavor, err)))
+        goto fail;
+    if (pthread_create(&s->committer, NULL, committer_main, s) != 0) {
+        rc = dm_err_set(err, DM_ERR_INTERNAL, DM_ERR_SCOPE_INTERNAL,
+                        "relay store: cannot start the commit thread");
+        goto fail;
+    }
+    s->c_started = true;
     *out = s;
     return 0;
 fail:
@@ -540,26 +560,34 @@ void relay_store_close(relay_store *s)
 {
     if (s == NULL)
         return;
+    if (s->c_started) {
+        // A batch in flight is finished (it may already be reported durable to nobody,
+        // but it is consistent either way); then the thread exits.
+        pthread_mutex_lock(&s->cmu);
+        s->c_stop = true;
+        pthread_cond_signal(&s->c_wake);
+        pthread_mutex_unlock(&s->cmu);
+        pthread_join(s->committer, NULL);
+    }
     pthread_mutex_lock(&s->mu);
     s->closed = true;
     pthread_cond_broadcast(&s->cond);
     pthread_mutex_unlock(&s->mu);
     if (s->env)
         mdb_env_close(s->env);
-    for (size_t i = 0; i < s->capqueue; i++) {
-        dm_buf_fini(&s->queue[i].value);
-        dm_buf_fini(&s->queue[i].gtids);
-    }
-    free(s->queue);
+    batch_fini(&s->fill);
+    batch_fini(&s->flight);
     dm_buf_fini(&s->cur.raw);
     dm_buf_fini(&s->cur.gtids);
-    dm_buf_fini(&s->fde);
     dm_buf_fini(&s->scratch);
     gtid_set_destroy(s->running);
     gtid_set_destroy(s->durable_gtids);
     ZSTD_freeCCtx(s->cctx);
     pthread_cond_destroy(&s->cond);
     pthread_mutex_destroy(&s->mu);
+    pthread_cond_destroy(&s->c_wake);
+    pthread_cond_destroy(&s->c_done);
+    pthread_mutex_destroy(&s->cmu);
     pthread_rwlock_destroy(&s->resize_lock);
     free(s->dir);
     free(s);
@@ -579,16 +607,17 @@ static int seal(relay_store *s, size_t len, uint32_t events, uint64_t end_pos, b
 {
     rs_sealed *q;
     int rc;
-    if (s->nqueue == s->capqueue) {
-        size_t ncap = s->capqueue ? s->capqueue * 2 : 8;
-        rs_sealed *nq = realloc(s->queue, ncap * sizeof(*nq));
+    rs_batch *b = &s->fill;
+    if (b->n == b->cap) {
+        size_t ncap = b->cap ? b->cap * 2 : 8;
+        rs_sealed *nq = realloc(b->segs, ncap * sizeof(*nq));
         if (nq == NULL)
             return nomem(err);
-        memset(nq + s->capqueue, 0, (ncap - s->capqueue) * sizeof(*nq));
-        s->queue = nq;
-        s->capqueue = ncap;
+        memset(nq + b->cap, 0, (ncap - b->cap) * sizeof(*nq));
+        b->segs = nq;
+        b->cap = ncap;
     }
-    q = &s->queue[s->nqueue];
+    q = &b->segs[b->n];
     q->id = s->next_seg_id;
     q->epoch = s->cur.epoch;
     q->fileno = s->cur.fileno;
@@ -604,7 +633,7 @@ static int seal(relay_store *s, size_t len, uint32_t events, uint64_t end_pos, b
         return nomem(err);
     if ((rc = rs_seg_seal(q, s->cctx, s->opts.zstd_level, s->flavor, s->cur.raw.data, len, err)))
         return rc;
-    s->nqueue++;
+    b->n++;
     s->next_seg_id++;
     s->queued_raw += len;
     return 0;
@@ -650,23 +679,25 @@ typedef struct commit_ctx {
     bool publish;
 } commit_ctx;
 
+// commit_txn writes the batch in flight (committer thread).
 static int commit_txn(MDB_txn *txn, relay_store *s, void *vctx, dm_err *err)
 {
     commit_ctx *ctx = vctx;
+    rs_batch *b = &s->flight;
     rs_counts c;
     uint8_t k[8], pk[16], fk[4 + RELAY_STORE_FILE_MAX], fv[4];
     size_t fkl;
     int rc;
     counts_load(&c, txn, s);
-    for (size_t i = 0; i < s->nqueue; i++) {
-        rs_sealed *q = &s->queue[i];
+    for (size_t i = 0; i < b->n; i++) {
+        rs_sealed *q = &b->segs[i];
         rs_put_be64(k, q->id);
         if ((rc = mput(txn, s->db_seg, k, 8, q->value.data, q->value.len, 0, err,
                        "writing a segment")))
             return rc;
-        if (rs_segmeta_encode(&s->scratch, q, (uint32_t)q->value.len))
+        if (rs_segmeta_encode(&b->scratch, q, (uint32_t)q->value.len))
             return nomem(err);
-        if ((rc = mput(txn, s->db_segmeta, k, 8, s->scratch.data, s->scratch.len, 0, err,
+        if ((rc = mput(txn, s->db_segmeta, k, 8, b->scratch.data, b->scratch.len, 0, err,
                        "writing a segment index record")))
             return rc;
         rs_key_pos(pk, q->epoch, q->fileno, q->first_pos);
@@ -675,11 +706,11 @@ static int commit_txn(MDB_txn *txn, relay_store *s, void *vctx, dm_err *err)
         // Register the file (its number and name) once.
         rs_put_be32(pk, q->epoch);
         rs_put_be32(pk + 4, q->fileno);
-        dm_buf_reset(&s->scratch);
+        dm_buf_reset(&b->scratch);
         rs_put_u16(fv, (uint16_t)strlen(q->file));
-        if (dm_buf_append(&s->scratch, fv, 2) || dm_buf_puts(&s->scratch, q->file))
+        if (dm_buf_append(&b->scratch, fv, 2) || dm_buf_puts(&b->scratch, q->file))
             return nomem(err);
-        if ((rc = mput(txn, s->db_files, pk, 8, s->scratch.data, s->scratch.len,
+        if ((rc = mput(txn, s->db_files, pk, 8, b->scratch.data, b->scratch.len,
                        MDB_NOOVERWRITE, err, "registering a file")))
             return rc;
         rs_key_fname(fk, &fkl, q->epoch, q->file);
@@ -694,41 +725,42 @@ static int commit_txn(MDB_txn *txn, relay_store *s, void *vctx, dm_err *err)
         if (q->flags & RS_SEG_F_TRX_END)
             ctx->visible = q->id;
     }
-    if (s->fde_dirty) {
-        rs_put_be32(pk, s->fde_epoch);
-        rs_put_be32(pk + 4, s->fde_fileno);
-        dm_buf_reset(&s->scratch);
-        rs_put_u16(fv, (uint16_t)strlen(s->fde_file));
-        if (dm_buf_append(&s->scratch, fv, 2) || dm_buf_puts(&s->scratch, s->fde_file) ||
-            dm_buf_append(&s->scratch, s->fde.data, s->fde.len))
+    if (b->fde_dirty) {
+        rs_put_be32(pk, b->fde_epoch);
+        rs_put_be32(pk + 4, b->fde_fileno);
+        dm_buf_reset(&b->scratch);
+        rs_put_u16(fv, (uint16_t)strlen(b->fde_file));
+        if (dm_buf_append(&b->scratch, fv, 2) || dm_buf_puts(&b->scratch, b->fde_file) ||
+            dm_buf_append(&b->scratch, b->fde.data, b->fde.len))
             return nomem(err);
-        if ((rc = mput(txn, s->db_files, pk, 8, s->scratch.data, s->scratch.len, 0, err,
+        if ((rc = mput(txn, s->db_files, pk, 8, b->scratch.data, b->scratch.len, 0, err,
                        "storing a file's FDE")))
             return rc;
-        rs_key_fname(fk, &fkl, s->fde_epoch, s->fde_file);
-        rs_put_u32(fv, s->fde_fileno);
+        rs_key_fname(fk, &fkl, b->fde_epoch, b->fde_file);
+        rs_put_u32(fv, b->fde_fileno);
         if ((rc = mput(txn, s->db_fnames, fk, fkl, fv, 4, MDB_NOOVERWRITE, err,
                        "registering a file name")))
             return rc;
     }
     if (ctx->visible != s->visible_last) {
         ctx->publish = true;
-        if ((rc = durable_put(txn, s, ctx->visible, &s->end_pos, s->running, err)))
+        if ((rc = durable_put(txn, s, &b->scratch, ctx->visible, &b->end_pos, b->running, err)))
             return rc;
     }
-    return s->nqueue ? counts_store(txn, s, &c, err) : 0;
+    return b->n ? counts_store(txn, s, &c, err) : 0;
 }
 
-// publish makes the committed state visible to durable_pos callers and wakes readers.
-static int publish(relay_store *s, uint64_t visible, dm_err *err)
+// publish makes a committed durable point visible to durable_pos callers and wakes readers.
+static int publish(relay_store *s, uint64_t visible, const relay_store_pos *end,
+                   const gtid_set *running, dm_err *err)
 {
     gtid_set *g = NULL;
     int rc;
-    if ((rc = gtid_set_copy(&g, s->running, err)))
+    if ((rc = gtid_set_copy(&g, running, err)))
         return rc;
     pthread_mutex_lock(&s->mu);
     s->visible_last = visible;
-    s->durable = s->end_pos;
+    s->durable = *end;
     gtid_set_destroy(s->durable_gtids);
     s->durable_gtids = g;
     pthread_cond_broadcast(&s->cond);
@@ -736,29 +768,103 @@ static int publish(relay_store *s, uint64_t visible, dm_err *err)
     return 0;
 }
 
-// commit writes the queue (after sealing cur's complete part) in one synced transaction.
+static void batch_fini(rs_batch *b)
+{
+    for (size_t i = 0; i < b->cap; i++) {
+        dm_buf_fini(&b->segs[i].value);
+        dm_buf_fini(&b->segs[i].gtids);
+    }
+    free(b->segs);
+    dm_buf_fini(&b->fde);
+    dm_buf_fini(&b->scratch);
+    gtid_set_destroy(b->running);
+    memset(b, 0, sizeof(*b));
+}
+
+// committer_main writes one batch at a time: the LMDB transaction and its fsync happen
+// here while the writer goes on compressing the next batch (the Redis bio.c pattern: a
+// worker, an explicit hand-off, a stop request).
+static void *committer_main(void *arg)
+{
+    relay_store *s = arg;
+    pthread_mutex_lock(&s->cmu);
+    for (;;) {
+        commit_ctx ctx;
+        dm_err e;
+        int rc;
+        while (!s->c_pending && !s->c_stop)
+            pthread_cond_wait(&s->c_wake, &s->cmu);
+        if (!s->c_pending)
+            break;
+        pthread_mutex_unlock(&s->cmu);
+        dm_err_clear(&e);
+        ctx.visible = s->visible_last;
+        ctx.publish = false;
+        rc = store_write(s, commit_txn, &ctx, &e);
+        if (rc == 0 && ctx.publish)
+            rc = publish(s, ctx.visible, &s->flight.end_pos, s->flight.running, &e);
+        s->flight.n = 0;
+        s->flight.fde_dirty = false;
+        pthread_mutex_lock(&s->cmu);
+        if (rc && s->c_rc == 0) {
+            s->c_rc = rc;
+            s->c_err = e;
+            dm_error("relay", "relay store %s: commit failed, the store stops accepting "
+                     "writes: %s", s->dir, e.message);
+        }
+        s->c_pending = false;
+        pthread_cond_broadcast(&s->c_done);
+    }
+    pthread_mutex_unlock(&s->cmu);
+    return NULL;
+}
+
+// wait_idle waits until no batch is in flight and returns the sticky commit error, if any.
+static int wait_idle(relay_store *s, dm_err *err)
+{
+    int rc;
+    pthread_mutex_lock(&s->cmu);
+    while (s->c_pending)
+        pthread_cond_wait(&s->c_done, &s->cmu);
+    rc = s->c_rc;
+    if (rc && err)
+        *err = s->c_err;
+    pthread_mutex_unlock(&s->cmu);
+    return rc;
+}
+
+// commit seals cur up to its last transaction end and hands the batch to the committer
+// (after the previous batch is done: at most one in flight). It returns before the fsync;
+// relay_store_flush waits for it.
 static int commit(relay_store *s, dm_err *err)
 {
-    commit_ctx ctx;
+    rs_batch t;
     int rc;
     if ((rc = seal_complete(s, err)))
         return rc;
     s->first_wait_ms = 0;
-    if (s->nqueue == 0 && !s->fde_dirty)
+    if (s->fill.n == 0 && !s->fill.fde_dirty)
         return 0;
-    ctx.visible = s->visible_last;
-    ctx.publish = false;
-    if ((rc = store_write(s, commit_txn, &ctx, err)))
+    if ((rc = wait_idle(s, err)))
         return rc;
-    s->nqueue = 0;
+    s->fill.end_pos = s->end_pos;
+    if ((rc = gtid_set_assign(s->fill.running, s->running, err)))
+        return rc;
+    t = s->fill;
+    s->fill = s->flight;
+    s->flight = t;
     s->queued_raw = 0;
-    s->fde_dirty = false;
-    return ctx.publish ? publish(s, ctx.visible, err) : 0;
+    pthread_mutex_lock(&s->cmu);
+    s->c_pending = true;
+    pthread_cond_signal(&s->c_wake);
+    pthread_mutex_unlock(&s->cmu);
+    return 0;
 }
 
 int relay_store_flush(relay_store *s, dm_err *err)
 {
-    return commit(s, err);
+    int rc = commit(s, err);
+    return rc ? rc : wait_idle(s, err);
 }
 
 long relay_store_flush_due_ms(const relay_store *s)
@@ -895,13 +1001,13 @@ int relay_store_append(relay_store *s, const void *event, size_t len,
     b->end_pos = m->next_pos;
     s->last_next_pos = m->next_pos;
     if (type == 15) { // FORMAT_DESCRIPTION: kept per file for readers starting inside it
-        dm_buf_reset(&s->fde);
-        if (dm_buf_append(&s->fde, ev, len))
+        dm_buf_reset(&s->fill.fde);
+        if (dm_buf_append(&s->fill.fde, ev, len))
             return nomem(err);
-        s->fde_dirty = true;
-        s->fde_epoch = s->epoch;
-        s->fde_fileno = s->fileno;
-        memcpy(s->fde_file, s->file, sizeof(s->fde_file));
+        s->fill.fde_dirty = true;
+        s->fill.fde_epoch = s->epoch;
+        s->fill.fde_fileno = s->fileno;
+        memcpy(s->fill.fde_file, s->file, sizeof(s->fill.fde_file));
     }
     if (m->trx_end) {
         if (s->have_trx_gtid && (rc = gtid_set_add(s->running, &s->trx_gtid, err)))
@@ -936,7 +1042,7 @@ int relay_store_append(relay_store *s, const void *event, size_t len,
 static int discard_tail(relay_store *s, dm_err *err)
 {
     int rc;
-    if ((rc = commit(s, err)))
+    if ((rc = relay_store_flush(s, err)))
         return rc;
     dm_buf_reset(&s->cur.raw);
     s->cur.events = 0;
@@ -972,7 +1078,7 @@ static int epoch_txn(MDB_txn *txn, relay_store *s, void *vctx, dm_err *err)
     if ((rc = mput(txn, s->db_meta, k, 5, ctx->label, strlen(ctx->label), 0, err,
                    "writing the epoch label")))
         return rc;
-    return durable_put(txn, s, s->visible_last, &s->end_pos, s->running, err);
+    return durable_put(txn, s, &s->scratch, s->visible_last, &s->end_pos, s->running, err);
 }
 
 int relay_store_begin_epoch(uint32_t *out, relay_store *s, const char *label,
@@ -996,7 +1102,7 @@ int relay_store_begin_epoch(uint32_t *out, relay_store *s, const char *label,
     s->max_fileno = 0;
     s->file[0] = '\0';
     s->last_next_pos = 0;
-    if ((rc = publish(s, s->visible_last, err)))
+    if ((rc = publish(s, s->visible_last, &s->end_pos, s->running, err)))
         return rc;
     *out = s->epoch;
     dm_info("relay", "relay store %s: epoch %u begins (upstream %s)", s->dir, s->epoch, ctx.label);
@@ -1176,16 +1282,20 @@ static int purge_txn(MDB_txn *txn, relay_store *s, void *vctx, dm_err *err)
     purge_ctx *ctx = vctx;
     MDB_cursor *cur = NULL;
     MDB_val key, val;
-    uint64_t ids[RS_PURGE_BATCH], bytes = 0;
-    size_t n = 0;
+    uint64_t *ids = NULL, bytes = 0, safe_bytes = 0;
+    size_t n = 0, cap = 0, safe = 0;
     rs_counts c;
-    int rc, mrc;
-    int64_t deficit = ctx->deficit;
+    int rc = 0, mrc;
+    int64_t deficit = ctx->deficit, safe_deficit = deficit;
+    bool held = false;
     if ((rc = mdb_cursor_open(txn, s->db_segmeta, &cur)))
         return lmdb_rc(err, rc, "opening a cursor");
     mrc = mdb_cursor_get(cur, &key, &val, MDB_FIRST);
     ctx->done = true;
-    while (mrc == 0 && n < RS_PURGE_BATCH) {
+    // Collect up to RS_PURGE_BATCH segments, or more to reach the end of a transaction:
+    // the store is only ever cut after a segment that ends a transaction, so what remains
+    // never starts inside one.
+    while (mrc == 0 && (safe < RS_PURGE_BATCH || safe != n)) {
         uint64_t id = rs_get_be64(key.mv_data);
         rs_segmeta m;
         uint8_t ek[16], fk[8];
@@ -1207,31 +1317,48 @@ static int purge_txn(MDB_txn *txn, relay_store *s, void *vctx, dm_err *err)
         if (!go)
             break;
         if (ctx->have_hold && memcmp(ek, ctx->hold_key, 16) > 0) {
-            ctx->res->held = true;
+            held = true;
             break;
+        }
+        if (n == cap) {
+            size_t ncap = cap ? cap * 2 : RS_PURGE_BATCH;
+            uint64_t *nids = realloc(ids, ncap * sizeof(*ids));
+            if (nids == NULL) {
+                rc = nomem(err);
+                goto done;
+            }
+            ids = nids;
+            cap = ncap;
         }
         ids[n++] = id;
         bytes += m.stored_len;
         deficit -= (int64_t)m.stored_len;
+        if (m.flags & RS_SEG_F_TRX_END) {
+            safe = n;
+            safe_bytes = bytes;
+            safe_deficit = deficit;
+        }
         mrc = mdb_cursor_get(cur, &key, &val, MDB_NEXT);
     }
     mdb_cursor_close(cur);
     cur = NULL;
-    if (n == RS_PURGE_BATCH)
-        ctx->done = false;
+    if (mrc == 0 && safe == n && n >= RS_PURGE_BATCH)
+        ctx->done = false; // stopped for the batch size only: another round follows
     counts_load(&c, txn, s);
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < safe; i++)
         if ((rc = del_segment(txn, s, ids[i], &c, err)))
             goto done;
-    if (n && (rc = counts_store(txn, s, &c, err)))
+    if (safe && (rc = counts_store(txn, s, &c, err)))
         goto done;
-    // Applied to ctx only after this transaction's work is complete (a retry redoes it).
-    ctx->res->segments += n;
-    ctx->res->bytes += bytes;
-    ctx->deficit = deficit;
+    // Applied to ctx only once this transaction's work is complete (a retry redoes it).
+    ctx->res->segments += safe;
+    ctx->res->bytes += safe_bytes;
+    ctx->res->held = ctx->res->held || held;
+    ctx->deficit = safe_deficit;
 done:
     if (cur)
         mdb_cursor_close(cur);
+    free(ids);
     return rc;
 }
 
@@ -1327,6 +1454,9 @@ int relay_store_purge(relay_store_purge_result *out, relay_store *s,
     ctx.o = opts;
     ctx.res = out;
     ctx.now = opts->now ? opts->now : (int64_t)time(NULL);
+    // Purge reads the visible id: let a commit in flight finish first.
+    if ((rc = wait_idle(s, err)))
+        return rc;
     if ((rc = purge_prepare(&ctx, s, err)))
         return rc;
     do {

@@ -12,9 +12,11 @@
 // the upstream changed (new server uuid / server id).
 //
 // Threading: one writer thread calls the writer functions (begin_epoch, append, flush,
-// discard_partial, purge); any number of reader objects, each used by one thread at a time,
-// read concurrently from the same process. relay_store_durable_pos, relay_store_stats,
-// relay_store_file_fde and the reader-registration functions may be called from any thread.
+// discard_partial, purge); the store's own committer thread writes and fsyncs the group
+// commits the writer hands over; any number of reader objects, each used by one thread at a time,
+// read concurrently from the same process. relay_store_durable_pos, relay_store_stats_get,
+// relay_store_file_fde, relay_store_segment_get and the reader-registration functions may
+// be called from any thread.
 // Remote readers do not open the environment: they go through relayd, which ships stored
 // segments as they are (relay_store_segment_get) to relay_store_segment_iter on the far side.
 #ifndef DM_RELAY_STORE_H
@@ -144,8 +146,9 @@ int relay_store_begin_epoch(uint32_t *out, relay_store *s, const char *label,
 int relay_store_append(relay_store *s, const void *event, size_t len,
                        const relay_store_event_meta *meta, dm_err *err);
 
-// relay_store_flush commits every complete transaction appended so far and fsyncs; when it
-// returns 0 they are durable and readers are woken. A partial transaction at the tail stays
+// relay_store_flush commits every complete transaction appended so far and waits for the
+// fsync; when it returns 0 they are durable and readers are woken. After a failed commit
+// every writer call returns that error (close and reopen the store). A partial transaction at the tail stays
 // pending. Writer thread. Errors: RELAY_STORE_ERR_LMDB, RELAY_STORE_ERR_ZSTD, DM_ERR_NOMEM.
 int relay_store_flush(relay_store *s, dm_err *err);
 

@@ -51,6 +51,20 @@ typedef struct rs_building {
     uint64_t tail_pos;       // start of the first record after complete_len
 } rs_building;
 
+// A group commit's worth of work: sealed segments, a file's FDE, and the durable point
+// they reach. The writer fills one batch while the committer thread writes the other.
+typedef struct rs_batch {
+    rs_sealed *segs;
+    size_t n, cap;
+    dm_buf fde;              // last FDE of a file, to store with this batch
+    bool fde_dirty;
+    uint32_t fde_epoch, fde_fileno;
+    char fde_file[RELAY_STORE_FILE_MAX];
+    relay_store_pos end_pos; // position after the last transaction end in the batch
+    gtid_set *running;       // the GTID set at end_pos
+    dm_buf scratch;
+} rs_batch;
+
 struct relay_store {
     char *dir;
     MDB_env *env;
@@ -75,16 +89,19 @@ struct relay_store {
     bool in_trx, have_trx_gtid;
     gtid trx_gtid;
     rs_building cur;
-    rs_sealed *queue;
-    size_t nqueue, capqueue;
-    size_t queued_raw;
+    rs_batch fill;           // being filled by the writer
+    size_t queued_raw;       // raw bytes sealed into fill
     int64_t first_wait_ms;   // monotonic ms of the oldest uncommitted append, 0 = none
-    dm_buf fde;              // last FDE of the current file, to store at the next commit
-    bool fde_dirty;
-    uint32_t fde_epoch, fde_fileno;
-    char fde_file[RELAY_STORE_FILE_MAX];
     ZSTD_CCtx *cctx;
     dm_buf scratch;
+    // Committer thread: writes and fsyncs `flight` while the writer fills `fill`.
+    pthread_t committer;
+    bool c_started, c_stop, c_pending;
+    pthread_mutex_t cmu;
+    pthread_cond_t c_wake, c_done;
+    int c_rc;                // sticky: a failed commit fails every later writer call
+    dm_err c_err;
+    rs_batch flight;
 };
 
 // Byte helpers.

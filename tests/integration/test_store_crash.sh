@@ -4,7 +4,9 @@
 # a segment, which go through the pending area). After each kill the store must open
 # consistent and hold exactly a prefix of the stream: no gap, no duplicate, no partial
 # transaction, at least every transaction the writer reported durable, and a durable
-# position equal to the end of the last stored event; the next writer resumes from it.
+# position equal to the end of the last stored event; the next writer resumes from it. The
+# writer purges old files now and then (kills land inside purges too): what remains must
+# start at a transaction start.
 source "$(dirname "$0")/lib.sh"
 
 TOOL="$DM_BUILD_DIR/tests/relay_store_tool"

@@ -15,6 +15,7 @@
 
 #include "config.h"
 #include "config_int.h"
+#include "dm_buf.h"
 #include "secret.h"
 
 static const char *data_dir(void)
@@ -243,6 +244,14 @@ static void test_dm_full_task_example(void **state)
     assert_int_equal(t->instances[0].validator.row_error_delay_ms, 30 * 60 * 1000);
     assert_int_equal(t->instances[1].syncer.worker_count, 16);
     assert_string_equal(t->target_db.session[0].name, "sql_mode");
+    // Lookups the daemons use to resolve an instance's rules.
+    assert_ptr_equal(config_task_instance(t, "mysql-replica-02"), &t->instances[1]);
+    assert_null(config_task_instance(t, "nope"));
+    assert_ptr_equal(config_task_route(t, t->instances[0].route_rules[1].name), &t->routes[1]);
+    assert_ptr_equal(config_task_filter(t, "filter-rule-2"), &t->filters[1]);
+    assert_ptr_equal(config_task_balist(t, t->instances[0].block_allow_list), &t->balists[0]);
+    assert_ptr_equal(config_task_expr_filter(t, "even_c"), &t->expr_filters[0]);
+    assert_null(config_task_route(t, "even_c"));
     assert_string_equal(t->target_db.security->ssl_ca, "/path/to/ca.pem");
     // The normalized JSON masks the password.
     j = config_task_to_json(t);
@@ -608,6 +617,33 @@ static void test_anchors_merge_and_bombs(void **state)
     config_diag_fini(&d);
 }
 
+// Inputs that would make libyaml quadratic are refused up front, quickly.
+static void test_pathological_yaml_refused(void **state)
+{
+    size_t n = 100000;
+    char *deep = malloc(2 * n + 64), *p;
+    config_task *t = NULL;
+    config_diag d;
+    dm_buf b;
+    (void)state;
+    p = deep + sprintf(deep, "ignore-checking-items: ");
+    memset(p, '[', n);
+    memset(p + n, ']', n);
+    p[2 * n] = '\0';
+    assert_int_equal(task_str(&t, deep, &d), CONFIG_ERR_TOO_LARGE);
+    expect_error(&d, CONFIG_ERR_TOO_LARGE, "", 1);
+    config_diag_fini(&d);
+    free(deep);
+    dm_buf_init(&b);
+    dm_buf_puts(&b, "x:\n");
+    for (int i = 0; i < 2000; i++)
+        dm_buf_printf(&b, "  - &a%d 1\n", i);
+    assert_int_equal(task_str(&t, b.data, &d), CONFIG_ERR_TOO_LARGE);
+    assert_non_null(strstr(d.errors[0].message, "anchors"));
+    config_diag_fini(&d);
+    dm_buf_fini(&b);
+}
+
 static void test_source_checks(void **state)
 {
     const char *y = "source-id: s\n"
@@ -775,6 +811,7 @@ int main(void)
         cmocka_unit_test(test_aliases_and_deprecations),
         cmocka_unit_test(test_yaml_errors_and_dup_keys),
         cmocka_unit_test(test_anchors_merge_and_bombs),
+        cmocka_unit_test(test_pathological_yaml_refused),
         cmocka_unit_test(test_source_checks),
         cmocka_unit_test(test_encrypted_password),
         cmocka_unit_test(test_detect_kind_and_durations),

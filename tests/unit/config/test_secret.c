@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "secret.h"
@@ -187,6 +188,45 @@ static void test_key_file(void **state)
     secret_key_wipe(&k2);
 }
 
+// Processes racing to create the key all end up with the one key that was published.
+static void test_concurrent_create(void **state)
+{
+    fixture *f = *state;
+    char path[192];
+    int fds[2];
+    secret_key keys[8];
+    assert_int_equal(pipe(fds), 0);
+    snprintf(path, sizeof(path), "%s/race/secret.key", f->dir);
+    for (int i = 0; i < 8; i++) {
+        pid_t pid = fork();
+        assert_true(pid >= 0);
+        if (pid == 0) {
+            secret_key k;
+            int ok = secret_key_load_or_create(&k, path, NULL, NULL) == 0;
+            if (!ok)
+                memset(&k, 0, sizeof(k));
+            if (write(fds[1], &k, sizeof(k)) != (ssize_t)sizeof(k))
+                _exit(2);
+            _exit(ok ? 0 : 1);
+        }
+    }
+    close(fds[1]);
+    for (int i = 0; i < 8; i++)
+        assert_int_equal(read(fds[0], &keys[i], sizeof(keys[i])), (ssize_t)sizeof(keys[i]));
+    close(fds[0]);
+    for (int i = 0; i < 8; i++) {
+        int st = 0;
+        assert_true(wait(&st) > 0);
+        assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    }
+    {
+        secret_key on_disk;
+        assert_int_equal(secret_key_load(&on_disk, path, NULL), 0);
+        for (int i = 0; i < 8; i++)
+            assert_memory_equal(keys[i].bytes, on_disk.bytes, SECRET_KEY_LEN);
+    }
+}
+
 static void test_default_path(void **state)
 {
     char out[256];
@@ -209,6 +249,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_wrong_key, setup, teardown),
         cmocka_unit_test(test_looks_encrypted),
         cmocka_unit_test_setup_teardown(test_key_file, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_concurrent_create, setup, teardown),
         cmocka_unit_test(test_default_path),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

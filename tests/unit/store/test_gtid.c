@@ -358,6 +358,185 @@ static void test_many_adds_random(void **st)
     gtid_set_destroy(b);
 }
 
+// A model of MySQL sets over 2 uuids × gnos 1..120: a bitmap.
+#define MG 121
+typedef struct model {
+    uint8_t b[2][MG];
+} model;
+
+static const char *model_uuid(int u)
+{
+    return u ? U2 : U1;
+}
+
+static gtid_set *model_random(model *m)
+{
+    gtid_set *s = NULL;
+    dm_buf t;
+    bool first = true;
+    memset(m, 0, sizeof(*m));
+    dm_buf_init(&t);
+    // random intervals, written in random order and possibly overlapping
+    for (int k = rand() % 6; k > 0; k--) {
+        int u = rand() % 2, lo = 1 + rand() % (MG - 1), hi = lo + rand() % 15;
+        if (hi >= MG)
+            hi = MG - 1;
+        for (int i = lo; i <= hi; i++)
+            m->b[u][i] = 1;
+        dm_buf_printf(&t, "%s%s:%d-%d", first ? "" : ",", model_uuid(u), lo, hi);
+        first = false;
+    }
+    s = P(GTID_FLAVOR_MYSQL, t.data ? t.data : "");
+    dm_buf_fini(&t);
+    return s;
+}
+
+static void model_check(const gtid_set *s, const model *m)
+{
+    gtid g;
+    for (int u = 0; u < 2; u++) {
+        char t[64];
+        snprintf(t, sizeof(t), "%s:1", model_uuid(u));
+        assert_int_equal(gtid_parse(&g, GTID_FLAVOR_MYSQL, t, NULL), 0);
+        for (int i = 1; i < MG; i++) {
+            g.seq = (uint64_t)i;
+            if (gtid_set_contains_gtid(s, &g) != (m->b[u][i] != 0))
+                fail_msg("gno %d of uuid %d: model %d", i, u, m->b[u][i]);
+        }
+    }
+}
+
+static void test_mysql_against_model(void **st)
+{
+    (void)st;
+    srand(11);
+    for (int iter = 0; iter < 400; iter++) {
+        model ma, mb, mu, md;
+        gtid_set *a = model_random(&ma), *b = model_random(&mb), *u = NULL, *d = NULL;
+        bool sup = true, eq = true;
+        model_check(a, &ma);
+        for (int x = 0; x < 2; x++)
+            for (int i = 1; i < MG; i++) {
+                mu.b[x][i] = ma.b[x][i] | mb.b[x][i];
+                md.b[x][i] = ma.b[x][i] & !mb.b[x][i];
+                if (mb.b[x][i] && !ma.b[x][i])
+                    sup = false;
+                if (mb.b[x][i] != ma.b[x][i])
+                    eq = false;
+            }
+        assert_int_equal(gtid_set_contains(a, b), sup);
+        assert_int_equal(gtid_set_equal(a, b), eq);
+        assert_int_equal(gtid_set_copy(&u, a, NULL), 0);
+        assert_int_equal(gtid_set_union(u, b, NULL), 0);
+        model_check(u, &mu);
+        assert_int_equal(gtid_set_copy(&d, a, NULL), 0);
+        assert_int_equal(gtid_set_subtract(d, b, NULL), 0);
+        model_check(d, &md);
+        assert_true(gtid_set_contains(u, a));
+        assert_true(gtid_set_contains(u, b));
+        assert_true(gtid_set_contains(a, d));
+        // canonical text round trip
+        {
+            gtid_set *r = P(GTID_FLAVOR_MYSQL, fmt(u));
+            assert_true(gtid_set_equal(r, u));
+            gtid_set_destroy(r);
+        }
+        gtid_set_destroy(a);
+        gtid_set_destroy(b);
+        gtid_set_destroy(u);
+        gtid_set_destroy(d);
+    }
+}
+
+// A model of MariaDB sets: seq[domain][server] (0 = absent) over 3 domains × 3 servers.
+typedef struct mdmodel {
+    uint64_t seq[3][3];
+} mdmodel;
+
+static gtid_set *md_random(mdmodel *m)
+{
+    gtid_set *s = NULL;
+    dm_buf t;
+    memset(m, 0, sizeof(*m));
+    dm_buf_init(&t);
+    for (int d = 0; d < 3; d++)
+        for (int v = 0; v < 3; v++)
+            if (rand() % 3 == 0) {
+                m->seq[d][v] = 1 + (uint64_t)(rand() % 20);
+                dm_buf_printf(&t, "%s%d-%d-%llu", t.len ? "," : "", d, v + 1,
+                              (unsigned long long)m->seq[d][v]);
+            }
+    s = P(GTID_FLAVOR_MARIADB, t.data ? t.data : "");
+    dm_buf_fini(&t);
+    return s;
+}
+
+static bool md_has(const mdmodel *m, int d, uint64_t n)
+{
+    for (int v = 0; v < 3; v++)
+        if (m->seq[d][v] && m->seq[d][v] >= n)
+            return true;
+    return false;
+}
+
+static void test_mariadb_against_model(void **st)
+{
+    (void)st;
+    srand(12);
+    for (int iter = 0; iter < 400; iter++) {
+        mdmodel ma, mb;
+        gtid_set *a = md_random(&ma), *b = md_random(&mb), *u = NULL, *d = NULL;
+        bool sup = true;
+        gtid g = {0};
+        g.flavor = GTID_FLAVOR_MARIADB;
+        for (int x = 0; x < 3; x++)
+            for (int v = 0; v < 3; v++)
+                if (mb.seq[x][v] && !md_has(&ma, x, mb.seq[x][v]))
+                    sup = false;
+        assert_int_equal(gtid_set_contains(a, b), sup);
+        assert_int_equal(gtid_set_copy(&u, a, NULL), 0);
+        assert_int_equal(gtid_set_union(u, b, NULL), 0);
+        assert_int_equal(gtid_set_copy(&d, a, NULL), 0);
+        assert_int_equal(gtid_set_subtract(d, b, NULL), 0);
+        for (int x = 0; x < 3; x++)
+            for (uint64_t n = 1; n <= 21; n++) {
+                g.domain = (uint32_t)x;
+                g.server = 1 + (uint32_t)(n % 3); // any server: containment is per domain
+                g.seq = n;
+                assert_int_equal(gtid_set_contains_gtid(a, &g), md_has(&ma, x, n));
+            }
+        {
+            // rebuild the expected union and difference as text and compare exactly
+            dm_buf tu, td;
+            gtid_set *eu, *ed;
+            dm_buf_init(&tu);
+            dm_buf_init(&td);
+            for (int x = 0; x < 3; x++)
+                for (int v = 0; v < 3; v++) {
+                    uint64_t mu = ma.seq[x][v] > mb.seq[x][v] ? ma.seq[x][v] : mb.seq[x][v];
+                    if (mu)
+                        dm_buf_printf(&tu, "%s%d-%d-%llu", tu.len ? "," : "", x, v + 1,
+                                      (unsigned long long)mu);
+                    if (ma.seq[x][v] && !md_has(&mb, x, ma.seq[x][v]))
+                        dm_buf_printf(&td, "%s%d-%d-%llu", td.len ? "," : "", x, v + 1,
+                                      (unsigned long long)ma.seq[x][v]);
+                }
+            eu = P(GTID_FLAVOR_MARIADB, tu.data ? tu.data : "");
+            ed = P(GTID_FLAVOR_MARIADB, td.data ? td.data : "");
+            assert_true(gtid_set_equal(u, eu));
+            assert_true(gtid_set_equal(d, ed));
+            gtid_set_destroy(eu);
+            gtid_set_destroy(ed);
+            dm_buf_fini(&tu);
+            dm_buf_fini(&td);
+        }
+        gtid_set_destroy(a);
+        gtid_set_destroy(b);
+        gtid_set_destroy(u);
+        gtid_set_destroy(d);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -372,6 +551,8 @@ int main(void)
         cmocka_unit_test(test_gtid_list_body),
         cmocka_unit_test(test_flavor_names),
         cmocka_unit_test(test_many_adds_random),
+        cmocka_unit_test(test_mysql_against_model),
+        cmocka_unit_test(test_mariadb_against_model),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -882,6 +882,7 @@ static void test_group_commit_bounds(void **st)
     usleep(40 * 1000);
     assert_int_equal(relay_store_flush_due_ms(w.s), 0);
     st_trx(&w, 1, 100, true); // the time bound passed: its first append commits trx 1
+    assert_int_equal(relay_store_reader_wait(r, 5000, NULL), 0);
     assert_int_equal(read_all(r, NULL, NULL), 1 + 3);
     assert_int_equal(relay_store_flush(w.s, NULL), 0);
     assert_int_equal(relay_store_flush_due_ms(w.s), -1);
@@ -889,6 +890,7 @@ static void test_group_commit_bounds(void **st)
     // the byte bound
     for (int i = 0; i < 400; i++)
         st_trx(&w, 3, 1000, true);
+    assert_int_equal(relay_store_reader_wait(r, 5000, NULL), 0);
     {
         int n = read_all(r, NULL, NULL);
         if (n <= 100)
@@ -1046,6 +1048,62 @@ static void test_open_errors_and_empty_store(void **st)
     rm_dir(dir);
 }
 
+static void test_purge_cuts_between_transactions(void **st)
+{
+    char dir[256];
+    stream w = {0};
+    relay_store_reader *r = NULL;
+    relay_store_event ev;
+    relay_store_purge_opts po;
+    relay_store_purge_result res;
+    relay_store_pos reg = {0};
+    uint64_t big_start, inside;
+    (void)st;
+    test_dir(dir, sizeof(dir), "purgecut");
+    w.s = open_store(dir, GTID_FLAVOR_MARIADB, 2048, 8192);
+    w.flavor = GTID_FLAVOR_MARIADB;
+    begin(w.s, "s1");
+    st_new_file(&w, "bin.000001");
+    for (int i = 0; i < 10; i++)
+        st_trx(&w, 2, 300, true);
+    big_start = w.pos;
+    st_trx(&w, 60, 500, true); // about 15 segments, one transaction
+    inside = big_start + 42 + 30 * 500;
+    for (int i = 0; i < 5; i++)
+        st_trx(&w, 2, 300, true);
+    assert_int_equal(relay_store_flush(w.s, NULL), 0);
+    // a reader needs a position inside the big transaction: purge stops before the
+    // transaction, never inside it
+    reg.epoch = 1;
+    snprintf(reg.file, sizeof(reg.file), "bin.000001");
+    reg.pos = inside;
+    assert_int_equal(relay_store_register_reader(w.s, "mid", &reg, NULL), 0);
+    memset(&po, 0, sizeof(po));
+    po.remain_space_gb = 1e9;
+    assert_int_equal(relay_store_purge(&res, w.s, &po, NULL), 0);
+    assert_true(res.held);
+    assert_true(res.segments > 0);
+    assert_int_equal(relay_store_reader_create(&r, w.s, NULL), 0);
+    assert_int_equal(relay_store_reader_next(&ev, r, NULL), 0);
+    assert_true(ev.pos <= big_start);
+    assert_int_equal(ev.data[4], EV_GTID_MDB); // a transaction's first event
+    // without the registration, purge goes past the whole transaction, not into it
+    assert_int_equal(relay_store_unregister_reader(w.s, "mid", NULL), 0);
+    reg.pos = inside + 500;
+    assert_int_equal(relay_store_register_reader(w.s, "after", &reg, NULL), 0);
+    reg.pos = big_start + 42 + 60 * 500 + 31; // the end of the big transaction
+    assert_int_equal(relay_store_register_reader(w.s, "after", &reg, NULL), 0);
+    assert_int_equal(relay_store_purge(&res, w.s, &po, NULL), 0);
+    relay_store_reader_destroy(r);
+    assert_int_equal(relay_store_reader_create(&r, w.s, NULL), 0);
+    assert_int_equal(relay_store_reader_next(&ev, r, NULL), 0);
+    assert_int_equal(ev.data[4], EV_GTID_MDB);
+    assert_true(ev.pos <= reg.pos);
+    relay_store_reader_destroy(r);
+    relay_store_close(w.s);
+    rm_dir(dir);
+}
+
 typedef struct follower {
     relay_store *s;
     uint64_t want_seq;
@@ -1144,6 +1202,7 @@ int main(void)
         cmocka_unit_test(test_concurrent_readers),
         cmocka_unit_test(test_positions_over_4gib),
         cmocka_unit_test(test_open_errors_and_empty_store),
+        cmocka_unit_test(test_purge_cuts_between_transactions),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
