@@ -53,6 +53,7 @@
 #define CAUSALITY_MAX_KEYS 200000
 #define STMT_MAX_BYTES (4u << 20)
 #define RETRY_MAX 12
+#define MULTI_MAX_BYTES (8u << 20)
 
 // MariaDB/MySQL sql_mode bits that change how statements are lexed.
 #define SQL_MODE_ANSI_QUOTES (1ull << 2)
@@ -86,6 +87,10 @@ typedef struct worker {
     size_t nbatch;
     dm_buf sql;
     dm_buf aux;
+    dm_buf multi;  // statements of one round trip
+    size_t *off;   // their offsets in multi
+    size_t *first; // the batch index of each one's first change (SIZE_MAX: none)
+    size_t nst, cap_st;
 } worker;
 
 typedef struct tentry {
@@ -198,6 +203,12 @@ static int connect_down(MYSQL **out, sync_unit *s, dm_err *err)
     if (rc)
         return rc;
     // Values are rendered as UTC literals (binlog_value_to_sql); keys are checked upstream.
+    // Workers send a batch's statements in one round trip.
+    if (mysql_set_server_option(c, MYSQL_OPTION_MULTI_STATEMENTS_ON)) {
+        rc = dm_mysql_error(err, c, DM_ERR_DB, "cannot enable multi-statements");
+        mysql_close(c);
+        return rc;
+    }
     if ((rc = dm_mysql_exec(c, "SET SESSION time_zone = '+00:00', foreign_key_checks = 0", err))) {
         mysql_close(c);
         return rc;
@@ -282,10 +293,54 @@ static void marker_pass(worker *w, marker *m)
     free(m);
 }
 
+// send_multi sends the statements gathered in w->multi in one round trip (the connection
+// has multi-statements on) and reads every result; a failing statement stops the rest.
+static int send_multi(worker *w, size_t *failed_at, dm_err *err)
+{
+    MYSQL *c = w->conn;
+    size_t k = 0;
+    int st = mysql_real_query(c, w->multi.data, w->multi.len) ? 1 : 0;
+    for (;;) {
+        if (st > 0) {
+            if (w->first[k] != SIZE_MAX)
+                *failed_at = w->first[k];
+            size_t end = k + 1 < w->nst ? w->off[k + 1] - 1 : w->multi.len;
+            char what[400];
+            snprintf(what, sizeof what, "query failed: %.*s",
+                     (int)(end - w->off[k] < 300 ? end - w->off[k] : 300), w->multi.data + w->off[k]);
+            return dm_mysql_error(err, c, DM_ERR_DB, what);
+        }
+        MYSQL_RES *r = mysql_store_result(c);
+        if (r)
+            mysql_free_result(r);
+        k++;
+        if ((st = mysql_next_result(c)) == -1)
+            break;
+    }
+    w->nst = 0;
+    dm_buf_reset(&w->multi);
+    return 0;
+}
+
+static int add_stmt(worker *w, const char *sql, size_t len, size_t first, dm_err *err)
+{
+    if (w->nst && dm_buf_putc(&w->multi, ';'))
+        return nomem(err);
+    w->off[w->nst] = w->multi.len;
+    w->first[w->nst++] = first;
+    if (dm_buf_append(&w->multi, sql, len))
+        return nomem(err);
+    return 0;
+}
+
+// exec_batch applies the batch in one downstream transaction together with the worker's
+// progress row, sending statements in as few round trips as the packet bound allows.
 static int exec_batch(worker *w, bool force_safe, dm_err *err, size_t *failed_at)
 {
     sync_unit *s = w->s;
-    int rc = dm_mysql_exec(w->conn, "BEGIN", err);
+    w->nst = 0;
+    dm_buf_reset(&w->multi);
+    int rc = add_stmt(w, "BEGIN", 5, SIZE_MAX, err);
     size_t i = 0;
     bool half = false;
     while (!rc && i < w->nbatch) {
@@ -296,20 +351,22 @@ static int exec_batch(worker *w, bool force_safe, dm_err *err, size_t *failed_at
         size_t used;
         *failed_at = i;
         if ((rc = dml_render(&w->sql, &used, &half, w->batch + i, run - i, safe, STMT_MAX_BYTES,
-                             err)))
+                             err)) ||
+            (rc = add_stmt(w, w->sql.data, w->sql.len, i, err)))
             break;
-        rc = dm_mysql_exec(w->conn, w->sql.data, err);
         i += used;
+        if (w->multi.len >= MULTI_MAX_BYTES || w->nst + 3 > w->cap_st)
+            rc = send_multi(w, failed_at, err);
     }
     if (!rc) {
         checkpoint_loc l;
         change_loc(&l, s, w->batch[w->nbatch - 1], false);
         dm_buf_reset(&w->aux);
-        if (!(rc = checkpoint_progress_sql(&w->aux, s->cp, w->id, &l, err)))
-            rc = dm_mysql_exec(w->conn, w->aux.data, err);
+        if (!(rc = checkpoint_progress_sql(&w->aux, s->cp, w->id, &l, err)) &&
+            !(rc = add_stmt(w, w->aux.data, w->aux.len, SIZE_MAX, err)) &&
+            !(rc = add_stmt(w, "COMMIT", 6, SIZE_MAX, err)))
+            rc = send_multi(w, failed_at, err);
     }
-    if (!rc)
-        rc = dm_mysql_exec(w->conn, "COMMIT", err);
     if (rc && w->conn)
         mysql_rollback(w->conn);
     return rc;
@@ -1327,7 +1384,11 @@ static int start_workers(sync_unit *s, dm_err *err)
         pthread_cond_init(&w->cv, NULL);
         dm_buf_init(&w->sql);
         dm_buf_init(&w->aux);
-        if (!(w->batch = calloc(s->batch, sizeof *w->batch)))
+        dm_buf_init(&w->multi);
+        w->cap_st = 2 * (size_t)s->batch + 8;
+        if (!(w->batch = calloc(s->batch, sizeof *w->batch)) ||
+            !(w->off = calloc(w->cap_st, sizeof *w->off)) ||
+            !(w->first = calloc(w->cap_st, sizeof *w->first)))
             return nomem(err);
         int rc = connect_down(&w->conn, s, err);
         if (rc)
@@ -1359,8 +1420,11 @@ static void stop_workers(sync_unit *s)
         if (w->conn)
             mysql_close(w->conn);
         free(w->batch);
+        free(w->off);
+        free(w->first);
         dm_buf_fini(&w->sql);
         dm_buf_fini(&w->aux);
+        dm_buf_fini(&w->multi);
         pthread_mutex_destroy(&w->mu);
         pthread_cond_destroy(&w->cv);
     }
