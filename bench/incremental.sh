@@ -6,7 +6,8 @@
 # a marker row); it is then replayed into three fresh downstreams:
 #   1. MariaDB replica, single-threaded (slave_parallel_threads=0)
 #   2. MariaDB replica, slave_parallel_threads=4, slave_parallel_mode=optimistic
-#   3. our sync unit (tests/tools/sync_tool; worker-count W, batch 100)
+#   3. our sync unit (tests/tools/sync_tool; worker-count W (default 4, as the replica's
+#      threads), batch 100), timed until its global checkpoint reaches the end of the backlog
 # Each is timed from start until the marker row is visible downstream. Ratios are peer/ours
 # (above 1.0: we are faster). Then one transaction of BIG_ROWS rows (~220 bytes each) is
 # written upstream and applied by the sync unit while its VmHWM is sampled.
@@ -19,7 +20,7 @@ cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 TRX=20000
 TSIZE=10000
-WORKERS=16
+WORKERS=4
 BIG_ROWS=2000000
 while [ $# -gt 0 ]; do
   case $1 in
@@ -76,6 +77,15 @@ wait_done() { # PORT TIMEOUT_S
   echo "bench: downstream on $1 did not catch up within $2 s" >&2; exit 1
 }
 
+wait_checkpoint() { # PORT FILE:POS TIMEOUT_S
+  local i
+  for i in $(seq 1 $(($3 * 20))); do
+    [ "$(q "$1" "SELECT CONCAT(binlog_name, ':', binlog_pos) FROM dm_meta.bench_syncer_checkpoint WHERE is_global = 1" 2>/dev/null || true)" = "$2" ] && return 0
+    sleep 0.05
+  done
+  echo "bench: sync unit on $1 did not reach $2 within $3 s" >&2; exit 1
+}
+
 replica_run() { # THREADS -> seconds
   local d t0
   d=$(up_server "rep$1" downstream --slave-parallel-threads="$1" --slave-parallel-mode=optimistic)
@@ -102,12 +112,14 @@ mysql-instances:
     meta: {binlog-name: "$FILE", binlog-pos: $POS}
     syncer-config-name: "g"
 syncers:
-  g: {worker-count: $WORKERS, batch: 100, checkpoint-flush-interval: 5}
+  g: {worker-count: $WORKERS, batch: 100, checkpoint-flush-interval: 1}
 EOS
   t0=$(now)
   "$TOOL" --task "$TMP/task.yaml" --source "$TMP/source.yaml" --log-level warn >"$TMP/sync.log" 2>&1 &
   pid=$!; PIDS+=("$pid")
-  wait_done "$d" 900
+  # Workers commit in parallel, so one row being visible does not mean the rows before it
+  # are: wait for the global checkpoint (every change before it is committed) instead.
+  wait_checkpoint "$d" "$EFILE:$EPOS" 900
   echo "$(now) - $t0" | bc
   OURS_DOWN=$d OURS_PID=$pid
   echo "$d $pid" >"$TMP/ours"
@@ -132,7 +144,7 @@ q "$UP" "USE bench; INSERT INTO bench.big SELECT seq, seq % 1000, REPEAT('x', 20
 read -r BF BP _ < <(q "$UP" "SHOW MASTER STATUS")
 t0=$(now)
 for i in $(seq 1 36000); do
-  [ "$(q "$OD" "SELECT COUNT(*) FROM bench.done2" 2>/dev/null || true)" = 1 ] && break
+  [ "$(q "$OD" "SELECT CONCAT(binlog_name, ':', binlog_pos) FROM dm_meta.bench_syncer_checkpoint WHERE is_global = 1" 2>/dev/null || true)" = "$BF:$BP" ] && break
   kill -0 "$OPID" 2>/dev/null || { cat "$TMP/sync.log" >&2; exit 1; }
   sleep 0.05
 done
