@@ -1185,6 +1185,15 @@ static int on_query(sync_unit *s, const binlog_event *bev, const evsource_event 
         dm_info(LOGC, "DDL at (%s, %" PRIu64 "): %s", ev->file, ev->pos, sqls[i]);
         rc = exec_ddl(s, sqls[i], ev, safe, err);
     }
+    if (rc == SYNC_ERR_DDL && s->ctl) {
+        // The DDL did not run: move the progress row back before it, so that a resumed run
+        // does not take the DDL's errors for "already applied" (best effort).
+        checkpoint_loc start = {.pos = ev->pos};
+        loc_set_file(&start, ev->file);
+        dm_buf_reset(&b);
+        if (!checkpoint_progress_sql(&b, s->cp, s->n_workers, &start, NULL))
+            dm_mysql_exec(s->ctl, b.data, NULL);
+    }
     if (!rc)
         rc = exec_ddl(s, "SET SESSION time_zone = '+00:00'", ev, false, err);
     // Table descriptions may have changed: rebuild them from the next table maps.

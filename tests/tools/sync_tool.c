@@ -2,6 +2,10 @@
 // (integration tests, fault tests and benchmarks drive it; `applierd run` is the real entry).
 //
 //   sync_tool --task task.yaml --source source.yaml [--start file:pos] [--log-level L]
+//             [--skip-ddl file:pos] [--replace-ddl file:pos --sql STMT [--sql STMT...]]
+//
+// --skip-ddl / --replace-ddl register handle-error operations (sync_handle_error) for the DDL
+// at that binlog location before the unit starts.
 //
 // Exit status: 0 after a clean stop, 1 on an error (printed DM-style on stderr), 2 on usage.
 #include <signal.h>
@@ -17,17 +21,20 @@
 static atomic_bool g_stop;
 static sync_unit *g_unit;
 
+// on_signal only sets the stop flag (async-signal-safe); the unit looks at it after every
+// event and every upstream heartbeat (1 s).
 static void on_signal(int sig)
 {
     (void)sig;
     atomic_store(&g_stop, true);
-    if (g_unit)
-        sync_stop(g_unit); // only takes a mutex and interrupts a read: fine for this tool
 }
 
 int main(int argc, char **argv)
 {
     const char *task_path = NULL, *source_path = NULL, *start = NULL, *level = "info";
+    const char *skip = NULL, *replace = NULL;
+    const char *sqls[16];
+    size_t nsql = 0;
     for (int i = 1; i + 1 < argc; i += 2) {
         if (!strcmp(argv[i], "--task"))
             task_path = argv[i + 1];
@@ -37,6 +44,16 @@ int main(int argc, char **argv)
             start = argv[i + 1];
         else if (!strcmp(argv[i], "--log-level"))
             level = argv[i + 1];
+        else if (!strcmp(argv[i], "--skip-ddl"))
+            skip = argv[i + 1];
+        else if (!strcmp(argv[i], "--replace-ddl"))
+            replace = argv[i + 1];
+        else if (!strcmp(argv[i], "--sql") && nsql < 16)
+            sqls[nsql++] = argv[i + 1];
+        else {
+            fprintf(stderr, "sync_tool: unknown option %s\n", argv[i]);
+            return 2;
+        }
     }
     if (!task_path || !source_path) {
         fprintf(stderr, "usage: sync_tool --task task.yaml --source source.yaml [--start file:pos]\n");
@@ -64,6 +81,10 @@ int main(int argc, char **argv)
         goto fail;
     sync_opts o = {.task = task, .source = source, .start = start ? &st : NULL, .stop = &g_stop};
     if (sync_create(&g_unit, &o, &err))
+        goto fail;
+    if (skip && sync_handle_error(g_unit, skip, SYNC_HANDLE_SKIP, NULL, 0, &err))
+        goto fail;
+    if (replace && sync_handle_error(g_unit, replace, SYNC_HANDLE_REPLACE, sqls, nsql, &err))
         goto fail;
     struct sigaction sa = {.sa_handler = on_signal};
     sigaction(SIGINT, &sa, NULL);
