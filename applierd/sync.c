@@ -586,10 +586,24 @@ static int show_table(MYSQL_RES **out, sync_unit *s, const char *what, const cha
         dm_buf_fini(&b);
         return nomem(err);
     }
-    rc = dm_mysql_query(out, s->ctl, b.data, err);
-    if (rc && (mysql_errno(s->ctl) == 1146 || mysql_errno(s->ctl) == 1049)) {
-        dm_err_clear(err);
-        rc = 0;
+    for (unsigned attempt = 0;; attempt++) {
+        if (!s->ctl && (rc = connect_down(&s->ctl, s, err)))
+            goto retry;
+        rc = dm_mysql_query(out, s->ctl, b.data, err);
+        if (rc && (mysql_errno(s->ctl) == 1146 || mysql_errno(s->ctl) == 1049)) {
+            dm_err_clear(err);
+            rc = 0;
+        }
+        if (rc != DM_ERR_DB_RETRYABLE)
+            break;
+    retry:
+        if (attempt + 1 >= RETRY_MAX || stopping(s))
+            break;
+        if (s->ctl) {
+            mysql_close(s->ctl);
+            s->ctl = NULL;
+        }
+        usleep((useconds_t)(50000u << (attempt < 5 ? attempt : 5)));
     }
     dm_buf_fini(&b);
     return rc;
@@ -1496,6 +1510,18 @@ int sync_run(sync_unit *s, dm_err *err)
     unsigned reconnects = 0;
     while (!stopping(s) && !atomic_load(&s->failed)) {
         evsource_event ev;
+        if (!s->src) {
+            // reconnecting after a lost stream
+            usleep((useconds_t)(100000u << (reconnects < 5 ? reconnects : 5)));
+            dm_err_clear(err);
+            if ((rc = open_source(s, err))) {
+                if ((rc != DM_ERR_DB_CONNECT && rc != DM_ERR_DB_RETRYABLE &&
+                     rc != BINLOG_CLIENT_ERR_DISCONNECTED) ||
+                    ++reconnects > RETRY_MAX)
+                    goto done;
+                continue;
+            }
+        }
         rc = evsource_read(&ev, s->src, err);
         if (rc) {
             if (stopping(s) || atomic_load(&s->failed)) {
@@ -1515,13 +1541,7 @@ int sync_run(sync_unit *s, dm_err *err)
             close_source(s);
             if (++reconnects > RETRY_MAX)
                 goto done;
-            usleep((useconds_t)(100000u << (reconnects < 5 ? reconnects : 5)));
-            dm_err_clear(err);
-            if ((rc = open_source(s, err))) {
-                if (rc == DM_ERR_DB_CONNECT || rc == DM_ERR_DB_RETRYABLE)
-                    continue;
-                goto done;
-            }
+            rc = 0;
             continue;
         }
         if (!ev.idle) {

@@ -3,6 +3,8 @@
 # DDL run upstream, the applier is killed with SIGKILL six times at random moments and
 # restarted. It resumes from its checkpoint in safe mode up to the furthest applied location:
 # afterwards every table is equal, no duplicate-key (or any) error surfaced, no row is lost.
+# Then transient faults without a crash: its downstream connections are killed (batches are
+# retried) and the upstream restarts (the stream is resumed at the last transaction end).
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/test_sync_lib.bash"
 
@@ -29,6 +31,26 @@ sync_wait_caught_up 180
 sync_alive
 [ "$kills" -ge 5 ] || fail "only $kills kills"
 [ "$(grep -c 'resuming from checkpoint' "$TEST_TMP/sync.log")" -ge 5 ] || fail "restarts did not resume from checkpoints"
+! grep -q "Duplicate entry\|errno 1062\|sync stopped" "$TEST_TMP/sync.log" || fail "an error surfaced"
+
+# transient faults
+$SB --mysql-port="$up" --tables=4 --table-size=2000 --threads=4 --time=15 oltp_write_only run >/dev/null 2>&1 &
+sb=$!
+for r in 1 2 3; do
+  sleep 2
+  for id in $(sql "$down" "SELECT id FROM information_schema.processlist WHERE user = 'root' AND id <> CONNECTION_ID() AND command <> 'Daemon'"); do
+    sql "$down" "KILL $id" 2>/dev/null || true
+  done
+  sync_alive
+done
+wait $sb || true
+"$SANDBOX" restart "$(server_name sy-up)" >/dev/null
+sleep 1
+alltypes_round 8
+sync_wait_caught_up 120
+sync_alive
+grep -q "transient error, retrying" "$TEST_TMP/sync.log" || fail "no batch was retried after the connection kills"
+grep -q "upstream stream lost, reconnecting" "$TEST_TMP/sync.log" || fail "no reconnect after the upstream restart"
 ! grep -q "Duplicate entry\|errno 1062\|sync stopped" "$TEST_TMP/sync.log" || fail "an error surfaced"
 # A table without any key cannot be replayed idempotently (REPLACE has no key to replace
 # by), so rows inserted in the replay window are duplicated there, as in DM (docs/sync.md).
