@@ -209,7 +209,11 @@ static int connect_down(MYSQL **out, sync_unit *s, dm_err *err)
         mysql_close(c);
         return rc;
     }
-    if ((rc = dm_mysql_exec(c, "SET SESSION time_zone = '+00:00', foreign_key_checks = 0", err))) {
+    // Rows carry final values: an explicit 0 in an AUTO_INCREMENT column stays 0, and dates
+    // the upstream accepted are not refused by a strict mode.
+    if ((rc = dm_mysql_exec(c, "SET SESSION time_zone = '+00:00', foreign_key_checks = 0, "
+                               "sql_mode = 'NO_AUTO_VALUE_ON_ZERO,ALLOW_INVALID_DATES'",
+                            err))) {
         mysql_close(c);
         return rc;
     }
@@ -1116,6 +1120,28 @@ static int exec_ddl(sync_unit *s, const char *sql, const evsource_event *ev, boo
     }
 }
 
+// ddl_session gives the control connection the statement's session as mysqlbinlog does:
+// its character set and collations by number (the text is in that charset) and, when both
+// servers are MariaDB (the bit layouts of sql_mode differ between flavours), its sql_mode.
+static int ddl_session(sync_unit *s, const binlog_query_status *st, const evsource_event *ev,
+                       dm_buf *b, dm_err *err)
+{
+    dm_buf_reset(b);
+    int rc = 0;
+    if (st->present & BINLOG_QS_CHARSET)
+        rc = dm_buf_printf(b, "SET @@session.character_set_client = %u, "
+                              "@@session.collation_connection = %u, "
+                              "@@session.collation_server = %u",
+                           st->charset_client, st->collation_connection, st->collation_server);
+    if (!rc && (st->present & BINLOG_QS_SQL_MODE) && s->fde.flavor == BINLOG_FLAVOR_MARIADB &&
+        s->ctl && strstr(mysql_get_server_info(s->ctl), "MariaDB"))
+        rc = dm_buf_printf(b, "%s@@session.sql_mode = %" PRIu64, b->len ? ", " : "SET ",
+                           st->sql_mode);
+    if (rc)
+        return nomem(err);
+    return b->len ? exec_ddl(s, b->data, ev, false, err) : 0;
+}
+
 static int on_query(sync_unit *s, const binlog_event *bev, const evsource_event *ev, dm_err *err)
 {
     binlog_query q;
@@ -1184,6 +1210,8 @@ static int on_query(sync_unit *s, const binlog_event *bev, const evsource_event 
     if ((rc = checkpoint_progress_sql(&b, s->cp, s->n_workers, &end, err)) ||
         (rc = exec_ddl(s, b.data, ev, false, err)))
         goto done;
+    if ((rc = ddl_session(s, &q.status, ev, &b, err)))
+        goto done;
     if ((q.status.present & BINLOG_QS_TIME_ZONE) && q.status.time_zone.len &&
         q.status.time_zone.len < 64 && !memchr(q.status.time_zone.ptr, '\'', q.status.time_zone.len)) {
         dm_buf_reset(&b);
@@ -1209,7 +1237,10 @@ static int on_query(sync_unit *s, const binlog_event *bev, const evsource_event 
             dm_mysql_exec(s->ctl, b.data, NULL);
     }
     if (!rc)
-        rc = exec_ddl(s, "SET SESSION time_zone = '+00:00'", ev, false, err);
+        rc = exec_ddl(s, "SET SESSION time_zone = '+00:00', sql_mode = "
+                         "'NO_AUTO_VALUE_ON_ZERO,ALLOW_INVALID_DATES', NAMES utf8mb4, "
+                         "collation_server = @@global.collation_server",
+                      ev, false, err);
     // Table descriptions may have changed: rebuild them from the next table maps.
     tables_clear(s);
     s->ddl_done = true;

@@ -22,6 +22,8 @@ wait $sb
 sync_wait_caught_up
 sync_alive
 sync_compare
+assert_eq "$(sql "$down" "SELECT HEX(table_comment) FROM information_schema.tables WHERE table_schema='d1' AND table_name='uk'")" "636166C3A9" "latin1 DDL comment"
+assert_eq "$(sql "$down" "SELECT COUNT(*) FROM d1.alltypes WHERE id = 0")" "1" "explicit 0 in an AUTO_INCREMENT column"
 
 # clean stop, more writes, restart from the checkpoint
 kill -TERM "$sync_pid"; wait "$sync_pid" || fail "sync_tool did not stop cleanly"

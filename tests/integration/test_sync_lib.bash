@@ -73,7 +73,10 @@ alltypes_setup() {
       js JSON, u8 VARCHAR(20) CHARACTER SET utf8mb4, l1 VARCHAR(20) CHARACTER SET latin1,
       uk INT NULL, UNIQUE KEY (uk));
     CREATE TABLE d1.nokey (a INT, b VARCHAR(10));
-    CREATE TABLE d1.uk (a INT NOT NULL, b INT, c VARCHAR(10), UNIQUE KEY (a));"
+    CREATE TABLE d1.uk (a INT NOT NULL, b INT, c VARCHAR(10), UNIQUE KEY (a));
+    SET SESSION sql_mode = 'NO_AUTO_VALUE_ON_ZERO'; INSERT INTO d1.alltypes (id, i) VALUES (0, 0);"
+  # a DDL written in latin1: its text must reach the downstream as the same characters
+  sql "$up" "$(printf "SET NAMES latin1; ALTER TABLE d1.uk COMMENT 'caf\xe9'")"
 }
 
 # alltypes_round N: inserts, updates and deletes on the all-types and keyless tables.
