@@ -2,7 +2,9 @@
 # The sync unit against real MariaDB: from the upstream's start position it replicates
 # CREATE DATABASE/TABLE, sysbench prepare (incl. CREATE INDEX) and oltp_write_only, DML on
 # an all-types table, a keyless and a unique-key table, and DDL (ADD/DROP COLUMN, ADD INDEX,
-# RENAME, TRUNCATE, CREATE/DROP TABLE) while they run; a block-allow-list schema stays out.
+# RENAME, TRUNCATE, CREATE/DROP TABLE) while they run; a block-allow-list schema stays out,
+# a routed schema lands (DDL and rows) under its target name, filtered deletes and TRUNCATE
+# are not applied, a latin1 DDL keeps its characters, an explicit AUTO_INCREMENT 0 stays 0.
 # Afterwards every table is equal (CHECKSUM TABLE EXTENDED + counts). A clean stop and
 # restart resumes from the checkpoint.
 source "$(dirname "$0")/lib.sh"
