@@ -237,7 +237,8 @@ typedef struct ddl_option {
                     // and CHAR SET), "COLLATE", "AUTO_INCREMENT", "COMMENT", "ROW_FORMAT",
                     // "UNION", or any other `name` as written, upper-cased
     char *value;    // identifier/number as written, decoded string for quoted values, for
-                    // UNION the parenthesised list as text
+                    // UNION the parenthesised list as text; NULL for the valueless
+                    // "WITH SYSTEM VERSIONING" (MariaDB)
     bool quoted;    // value was a string literal (printed quoted)
     bool with_default;  // DEFAULT CHARACTER SET / DEFAULT COLLATE
 } ddl_option;
