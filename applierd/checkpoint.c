@@ -11,11 +11,12 @@
 #include <string.h>
 
 #include "dm_mysql.h"
-#include "dml.h"
+#include "dm_meta.h"
+#include "schema.h"
 
 struct checkpoint {
+    char *meta_schema, *task;
     char *qtable;    // `meta`.`task_syncer_checkpoint`
-    char *qschema;   // `meta`
     char *source_id; // SQL string literal, quoted
 };
 
@@ -107,17 +108,13 @@ int checkpoint_create(checkpoint **out, const char *meta_schema, const char *tas
     checkpoint *cp = calloc(1, sizeof *cp);
     dm_buf b;
     dm_buf_init(&b);
-    int rc = !cp;
-    if (!rc)
-        rc = dml_quote_ident(&b, meta_schema);
-    if (!rc && !(cp->qschema = strdup(b.data)))
-        rc = 1;
-    if (!rc)
-        rc = dm_buf_putc(&b, '.');
-    char tname[128];
-    snprintf(tname, sizeof tname, "%s_syncer_checkpoint", task);
-    if (!rc)
-        rc = dml_quote_ident(&b, tname);
+    int rc = !cp || !(cp->meta_schema = strdup(meta_schema)) || !(cp->task = strdup(task));
+    if (!rc && (rc = dm_meta_qualified_name(&b, DM_META_SYNCER_CHECKPOINT, meta_schema, task, err))) {
+        dm_buf_fini(&b);
+        checkpoint_destroy(cp);
+        return rc == DM_ERR_NOMEM ? rc : dm_err_set(err, CHECKPOINT_ERR_NAME, DM_ERR_SCOPE_INTERNAL,
+                                                  "checkpoint: %s", err ? err->message : "bad name");
+    }
     if (!rc && !(cp->qtable = dm_buf_detach(&b)))
         rc = 1;
     if (!rc)
@@ -138,7 +135,8 @@ void checkpoint_destroy(checkpoint *cp)
     if (!cp)
         return;
     free(cp->qtable);
-    free(cp->qschema);
+    free(cp->meta_schema);
+    free(cp->task);
     free(cp->source_id);
     free(cp);
 }
@@ -147,38 +145,13 @@ int checkpoint_prepare(const checkpoint *cp, MYSQL *conn, dm_err *err)
 {
     dm_buf b;
     dm_buf_init(&b);
-    int rc = dm_buf_printf(&b, "CREATE DATABASE IF NOT EXISTS %s", cp->qschema);
-    if (rc)
-        goto nomem;
-    if ((rc = dm_mysql_exec(conn, b.data, err)))
-        goto done;
-    dm_buf_reset(&b);
-    rc = dm_buf_printf(&b,
-                       "CREATE TABLE IF NOT EXISTS %s (\n"
-                       "  id VARCHAR(32) NOT NULL,\n"
-                       "  cp_schema VARCHAR(128) NOT NULL,\n"
-                       "  cp_table VARCHAR(128) NOT NULL,\n"
-                       "  binlog_name VARCHAR(128),\n"
-                       "  binlog_pos BIGINT UNSIGNED,\n"
-                       "  binlog_gtid TEXT,\n"
-                       "  binlog_epoch INT UNSIGNED NOT NULL DEFAULT 0,\n"
-                       "  exit_safe_binlog_name VARCHAR(128) DEFAULT '',\n"
-                       "  exit_safe_binlog_pos BIGINT UNSIGNED DEFAULT 0,\n"
-                       "  exit_safe_binlog_gtid TEXT,\n"
-                       "  table_info JSON NOT NULL,\n"
-                       "  is_global BOOLEAN,\n"
-                       "  create_time TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP,\n"
-                       "  update_time TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE "
-                       "CURRENT_TIMESTAMP,\n"
-                       "  PRIMARY KEY (id, cp_schema, cp_table)\n)",
-                       cp->qtable);
-    if (rc)
-        goto nomem;
-    rc = dm_mysql_exec(conn, b.data, err);
-    goto done;
-nomem:
-    rc = dm_err_set(err, DM_ERR_NOMEM, DM_ERR_SCOPE_INTERNAL, "checkpoint: out of memory");
-done:
+    int rc = dm_meta_create_schema_sql(&b, cp->meta_schema, err);
+    if (!rc && !(rc = dm_mysql_exec(conn, b.data, err))) {
+        dm_buf_reset(&b);
+        if (!(rc = dm_meta_create_table_sql(&b, DM_META_SYNCER_CHECKPOINT, cp->meta_schema,
+                                            cp->task, err)))
+            rc = dm_mysql_exec(conn, b.data, err);
+    }
     dm_buf_fini(&b);
     return rc;
 }
@@ -213,7 +186,8 @@ int checkpoint_load(checkpoint_state *out, const checkpoint *cp, MYSQL *conn, dm
     MYSQL_RES *res = NULL;
     int rc = dm_buf_printf(&b,
                            "SELECT is_global, binlog_name, binlog_pos, binlog_gtid, "
-                           "exit_safe_binlog_name, exit_safe_binlog_pos FROM %s WHERE id = %s",
+                           "exit_safe_binlog_name, exit_safe_binlog_pos, table_info FROM %s "
+                           "WHERE id = %s",
                            cp->qtable, cp->source_id);
     if (rc) {
         rc = dm_err_set(err, DM_ERR_NOMEM, DM_ERR_SCOPE_INTERNAL, "checkpoint: out of memory");
@@ -229,6 +203,12 @@ int checkpoint_load(checkpoint_state *out, const checkpoint *cp, MYSQL *conn, dm
                 goto done;
             out->found = out->global.file[0] != 0;
             l = out->global;
+            free(out->table_info);
+            out->table_info = NULL;
+            if (row[6] && strcmp(row[6], "{}") && !(out->table_info = strdup(row[6]))) {
+                rc = dm_err_set(err, DM_ERR_NOMEM, DM_ERR_SCOPE_INTERNAL, "checkpoint: out of memory");
+                goto done;
+            }
         } else if ((rc = row_loc(&l, row[4], row[5], NULL, err))) {
             goto done;
         }
@@ -239,11 +219,21 @@ done:
     if (res)
         mysql_free_result(res);
     dm_buf_fini(&b);
+    if (rc)
+        checkpoint_state_fini(out);
     return rc;
 }
 
+void checkpoint_state_fini(checkpoint_state *st)
+{
+    if (!st)
+        return;
+    free(st->table_info);
+    st->table_info = NULL;
+}
+
 int checkpoint_global_sql(dm_buf *out, const checkpoint *cp, const checkpoint_loc *loc,
-                          dm_err *err)
+                          const char *table_info, dm_err *err)
 {
     int rc = dm_buf_printf(out,
                            "INSERT INTO %s (id, cp_schema, cp_table, binlog_name, binlog_pos, "
@@ -256,9 +246,15 @@ int checkpoint_global_sql(dm_buf *out, const checkpoint *cp, const checkpoint_lo
     if (!rc)
         rc = quote_str(out, loc->gtid);
     if (!rc)
-        rc = dm_buf_puts(out, ", '{}', 1) ON DUPLICATE KEY UPDATE binlog_name = "
+        rc = dm_buf_puts(out, ", ");
+    if (!rc)
+        rc = table_info ? quote_str(out, table_info) : dm_buf_puts(out, "'{}'");
+    if (!rc)
+        rc = dm_buf_puts(out, ", 1) ON DUPLICATE KEY UPDATE binlog_name = "
                               "VALUES(binlog_name), binlog_pos = VALUES(binlog_pos), "
                               "binlog_gtid = VALUES(binlog_gtid)");
+    if (!rc && table_info)
+        rc = dm_buf_puts(out, ", table_info = VALUES(table_info)");
     return rc ? dm_err_set(err, DM_ERR_NOMEM, DM_ERR_SCOPE_INTERNAL, "checkpoint: out of memory")
               : 0;
 }
@@ -284,11 +280,11 @@ int checkpoint_progress_sql(dm_buf *out, const checkpoint *cp, unsigned worker,
 }
 
 int checkpoint_save_global(const checkpoint *cp, MYSQL *conn, const checkpoint_loc *loc,
-                           dm_err *err)
+                           const char *table_info, dm_err *err)
 {
     dm_buf b;
     dm_buf_init(&b);
-    int rc = checkpoint_global_sql(&b, cp, loc, err);
+    int rc = checkpoint_global_sql(&b, cp, loc, table_info, err);
     if (!rc)
         rc = dm_mysql_exec(conn, b.data, err);
     dm_buf_fini(&b);

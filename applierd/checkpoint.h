@@ -1,7 +1,6 @@
 // checkpoint: the sync unit's progress in the downstream meta schema.
 //
-// Table `<meta-schema>`.`<task>_syncer_checkpoint` (columns as DM's syncer checkpoint and
-// schemas/dm_meta.h) holds, per source id:
+// Table `<meta-schema>`.`<task>_syncer_checkpoint` (defined by schemas/dm_meta.h) holds, per source id:
 // - the global row (cp_schema = cp_table = '', is_global = 1): binlog_name/pos/gtid, the
 //   location up to which every event is applied downstream. Sync resumes there.
 // - one progress row per worker (cp_schema = '', cp_table = '#worker-N', is_global = 0):
@@ -9,7 +8,9 @@
 //   it is written in the same downstream transaction as the change, so after a crash the
 //   largest of them is the furthest location ever applied. Between the global checkpoint
 //   and that location replay must be idempotent (safe mode).
-// Per-table rows with the tracked schema are not written yet (no schema tracker on main).
+// The global row's table_info holds the schema tracker's state (tracker_to_json) at that
+// location, so a resumed run decodes rows with the schemas the binlog was written with.
+// Per-table rows are not written.
 //
 // Locations compare by binlog file (same base name, numeric extension) then offset.
 //
@@ -70,23 +71,27 @@ typedef struct checkpoint_state {
     checkpoint_loc global;     // its location
     checkpoint_loc exit_safe;  // the furthest applied location (max of the progress rows and
                                // the global row); empty when none
+    char *table_info;          // the global row's table_info (malloc'ed), NULL when empty/{}
 } checkpoint_state;
 
-// checkpoint_load reads the source's rows. Errors: CHECKPOINT_ERR_BAD_ROW, DM_ERR_DB*.
+// checkpoint_load reads the source's rows into *out (free with checkpoint_state_fini).
+// Errors: CHECKPOINT_ERR_BAD_ROW, DM_ERR_DB*, DM_ERR_NOMEM.
 int checkpoint_load(checkpoint_state *out, const checkpoint *cp, MYSQL *conn, dm_err *err);
+// checkpoint_state_fini frees st's table_info; st may be NULL.
+void checkpoint_state_fini(checkpoint_state *st);
 
-// checkpoint_global_sql appends the upsert of the global row at loc.
-// checkpoint_progress_sql appends the upsert of worker's progress row at loc.
-// Errors: DM_ERR_NOMEM.
+// checkpoint_global_sql appends the upsert of the global row at loc, with table_info (JSON
+// text) when not NULL (NULL keeps the stored one). checkpoint_progress_sql appends the upsert
+// of worker's progress row at loc. Errors: DM_ERR_NOMEM.
 int checkpoint_global_sql(dm_buf *out, const checkpoint *cp, const checkpoint_loc *loc,
-                          dm_err *err);
+                          const char *table_info, dm_err *err);
 int checkpoint_progress_sql(dm_buf *out, const checkpoint *cp, unsigned worker,
                             const checkpoint_loc *loc, dm_err *err);
 
-// checkpoint_save_global writes the global row at loc (autocommit). Errors: DM_ERR_DB*,
-// DM_ERR_NOMEM.
+// checkpoint_save_global writes the global row at loc (autocommit), with table_info as in
+// checkpoint_global_sql. Errors: DM_ERR_DB*, DM_ERR_NOMEM.
 int checkpoint_save_global(const checkpoint *cp, MYSQL *conn, const checkpoint_loc *loc,
-                           dm_err *err);
+                           const char *table_info, dm_err *err);
 
 // checkpoint_clear deletes every row of the source (a task restarted from scratch).
 // Errors: DM_ERR_DB*.

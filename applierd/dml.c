@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "schema.h"
+
 #define BAD_ROW(err, ...) dm_err_set(err, DML_ERR_BAD_ROW, DM_ERR_SCOPE_INTERNAL, __VA_ARGS__)
 
 int dml_key_select(const dml_key_cand *cands, size_t n)
@@ -20,14 +22,6 @@ int dml_key_select(const dml_key_cand *cands, size_t n)
             !cands[i].has_prefix && cands[i].n_cols)
             return (int)i;
     return -1;
-}
-
-int dml_quote_ident(dm_buf *b, const char *name)
-{
-    int rc = dm_buf_putc(b, '`');
-    for (const char *p = name; !rc && *p; p++)
-        rc = *p == '`' ? dm_buf_puts(b, "``") : dm_buf_putc(b, *p);
-    return rc ? rc : dm_buf_putc(b, '`');
 }
 
 static int copy_ukey(dml_ukey *out, const dml_key_cand *k, uint32_t n_cols, dm_err *err)
@@ -61,11 +55,11 @@ int dml_table_create(dml_table **out, const char *schema, const char *table, uin
         goto done;
     }
     t->n_cols = n_cols;
-    if ((rc = dml_quote_ident(&b, schema)) || (rc = dm_buf_putc(&b, '.')) ||
-        (rc = dml_quote_ident(&b, table)) || !(t->qname = dm_buf_detach(&b)))
+    if ((rc = schema_quote_ident(&b, schema)) || (rc = dm_buf_putc(&b, '.')) ||
+        (rc = schema_quote_ident(&b, table)) || !(t->qname = dm_buf_detach(&b)))
         goto nomem;
     for (uint32_t i = 0; i < n_cols; i++) {
-        if ((rc = dml_quote_ident(&b, names[i])) || !(t->cols[i] = dm_buf_detach(&b)))
+        if ((rc = schema_quote_ident(&b, names[i])) || !(t->cols[i] = dm_buf_detach(&b)))
             goto nomem;
     }
     int h = dml_key_select(keys, n_keys);

@@ -46,9 +46,6 @@ typedef enum dml_key_kind {
     DML_KEY_UNIQUE,   // a unique key whose columns are all NOT NULL
 } dml_key_kind;
 
-// dml_quote_ident appends `name` with backquotes doubled. Errors: DM_ERR_NOMEM.
-int dml_quote_ident(dm_buf *out, const char *name);
-
 // A candidate key as the schema describes it (dml_key_select input).
 typedef struct dml_key_cand {
     bool primary;

@@ -34,6 +34,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <jansson.h>
 #include <uthash.h>
 #include <xxhash.h>
 
@@ -48,6 +49,8 @@
 #include "evsource.h"
 #include "gtid.h"
 #include "rules.h"
+#include "schema.h"
+#include "tracker.h"
 
 #define LOGC "sync"
 #define CAUSALITY_MAX_KEYS 200000
@@ -65,7 +68,15 @@ typedef struct marker {
     uint64_t epoch;
     bool wait; // the reader waits for it (a barrier); it frees the marker
     bool done;
+    char *table_info; // the tracker's JSON at loc (malloc'ed), NULL when empty
 } marker;
+
+static void marker_free(marker *m)
+{
+    if (m)
+        free(m->table_info);
+    free(m);
+}
 
 typedef struct qnode {
     struct qnode *next;
@@ -142,6 +153,8 @@ struct sync_unit {
     struct timespec last_marker;
     checkpoint_loc marked; // location of the last marker sent
     bool ddl_done;  // a DDL ran in the current transaction: checkpoint at its end
+    tracker *trk;   // upstream schemas at the reader's position
+    char *trk_text; // its JSON, refreshed after each change (checkpoints carry it)
     marker *orphan; // a barrier abandoned by a failed run, freed after the workers exit
 
     pthread_mutex_t mu; // guards the fields below
@@ -272,7 +285,7 @@ static void marker_pass(worker *w, marker *m)
     if (write && w->conn) {
         dm_err e;
         dm_err_clear(&e);
-        if (checkpoint_save_global(s->cp, w->conn, &m->loc, &e)) {
+        if (checkpoint_save_global(s->cp, w->conn, &m->loc, m->table_info, &e)) {
             char buf[2048];
             dm_warn(LOGC, "checkpoint at %s:%" PRIu64 " not saved (next one will be): %s",
                     m->loc.file, m->loc.pos, dm_err_format(buf, sizeof buf, &e));
@@ -294,7 +307,7 @@ static void marker_pass(worker *w, marker *m)
         return;
     }
     pthread_mutex_unlock(&s->mu);
-    free(m);
+    marker_free(m);
 }
 
 // send_multi sends the statements gathered in w->multi in one round trip (the connection
@@ -515,8 +528,10 @@ static void checkpoint_loc_now(checkpoint_loc *out, sync_unit *s)
 static int send_marker(sync_unit *s, bool wait, dm_err *err)
 {
     marker *m = calloc(1, sizeof *m);
-    if (!m)
+    if (!m || (s->trk_text && !(m->table_info = strdup(s->trk_text)))) {
+        free(m);
         return nomem(err);
+    }
     atomic_init(&m->remaining, s->n_workers);
     checkpoint_loc_now(&m->loc, s);
     m->epoch = s->epoch++;
@@ -542,9 +557,142 @@ static int send_marker(sync_unit *s, bool wait, dm_err *err)
         s->orphan = m;
         return s->fail_rc ? s->fail_rc : DM_ERR_CANCELLED;
     }
-    free(m);
+    marker_free(m);
     causality_reset(s->caus);
     return 0;
+}
+
+// ---------------------------------------------------------------------------------------
+// schema tracker
+
+static int show_table(MYSQL_RES **out, sync_unit *s, const char *what, const char *db,
+                      const char *tb, dm_err *err);
+
+// trk_refresh serialises the tracker for the next checkpoints.
+static int trk_refresh(sync_unit *s, dm_err *err)
+{
+    json_t *j = tracker_to_json(s->trk);
+    char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
+    json_decref(j);
+    if (!text)
+        return nomem(err);
+    free(s->trk_text);
+    s->trk_text = text;
+    return 0;
+}
+
+static int trk_open(sync_unit *s, const char *saved, dm_err *err)
+{
+    if (saved) {
+        json_error_t je;
+        json_t *j = json_loads(saved, 0, &je);
+        if (!j)
+            return dm_err_set(err, CHECKPOINT_ERR_BAD_ROW, DM_ERR_SCOPE_DOWNSTREAM,
+                              "checkpoint table_info is not JSON: %s (line %d)", je.text, je.line);
+        int rc = tracker_from_json(&s->trk, j, err);
+        json_decref(j);
+        if (rc)
+            return rc;
+    } else {
+        int rc = tracker_create(&s->trk, NULL, err);
+        if (rc)
+            return rc;
+    }
+    return trk_refresh(s, err);
+}
+
+// trk_forget drops a table the tracker could not follow: it is seeded again from the
+// downstream the next time its rows need it.
+static void trk_forget(sync_unit *s, const char *db, const char *tb)
+{
+    dm_buf b;
+    dm_buf_init(&b);
+    if (!dm_buf_puts(&b, "DROP TABLE IF EXISTS ") && !schema_quote_ident(&b, db) &&
+        !dm_buf_putc(&b, '.') && !schema_quote_ident(&b, tb))
+        tracker_exec(s->trk, b.data, NULL, NULL);
+    dm_buf_fini(&b);
+}
+
+typedef struct seed_ctx {
+    const char *db, *tb;
+} seed_ctx;
+
+static int seed_rename(void *ctx, const char *db, const char *table, const char **new_db,
+                       const char **new_table, dm_err *err)
+{
+    (void)db;
+    (void)table;
+    (void)err;
+    seed_ctx *c = ctx;
+    *new_db = c->db;
+    *new_table = c->tb;
+    return 0;
+}
+
+// trk_seed learns upstream table db.tb from its downstream copy tdb.ttb (SHOW CREATE TABLE):
+// at the first rows of a table the tracker does not know, the downstream holds the table as
+// of this binlog position (DDL are barriers), which the upstream itself may not any more.
+static void trk_seed(sync_unit *s, const char *db, const char *tb, const char *tdb,
+                     const char *ttb)
+{
+    MYSQL_RES *res = NULL;
+    ddl_stmt *st = NULL;
+    dm_err e;
+    dm_err_clear(&e);
+    if (show_table(&res, s, "SHOW CREATE TABLE ", tdb, ttb, &e) || !res)
+        goto done;
+    MYSQL_ROW row = mysql_fetch_row(res);
+    unsigned long *len = row ? mysql_fetch_lengths(res) : NULL;
+    seed_ctx c = {db, tb};
+    if (!row || !row[1] || ddl_parse(&st, row[1], len[1], NULL, &e) ||
+        ddl_rename(st, db, seed_rename, &c, &e))
+        goto done;
+    tracker_create_database(s->trk, db, NULL, NULL, true, NULL);
+    if (tracker_apply(s->trk, st, db, NULL, &e))
+        goto done;
+    if (!trk_refresh(s, &e))
+        dm_debug(LOGC, "schema of %s.%s seeded from downstream %s.%s", db, tb, tdb, ttb);
+done:
+    if (e.code)
+        dm_warn(LOGC, "cannot seed the schema of %s.%s from %s.%s: %s", db, tb, tdb, ttb,
+                e.message);
+    ddl_stmt_destroy(st);
+    if (res)
+        mysql_free_result(res);
+}
+
+// trk_ddl applies an upstream DDL to the tracker. A statement the tracker cannot follow
+// (a table it never saw, CREATE ... SELECT) drops the tables it names instead.
+static int trk_ddl(sync_unit *s, const ddl_stmt *st, const char *db, const char *text,
+                   dm_err *err)
+{
+    ddl_table_ref *refs = NULL;
+    size_t nr = 0;
+    int rc = ddl_tables(&refs, &nr, st, db, err);
+    if (rc)
+        return rc;
+    bool dbstmt = st->kind == DDL_STMT_CREATE_DATABASE || st->kind == DDL_STMT_DROP_DATABASE ||
+                  st->kind == DDL_STMT_ALTER_DATABASE;
+    for (size_t i = 0; !dbstmt && i < nr; i++)
+        if (refs[i].db[0])
+            tracker_create_database(s->trk, refs[i].db, NULL, NULL, true, NULL);
+    dm_err e;
+    dm_err_clear(&e);
+    // The tracker keeps UTF-8 (its state is JSON); a statement written in another charset
+    // with other bytes is not applied, its tables are seeded again from the downstream.
+    json_t *utf8 = json_string(text);
+    bool ok = utf8 != NULL;
+    json_decref(utf8);
+    if (!ok)
+        dm_err_set(&e, DM_ERR_UNSUPPORTED, DM_ERR_SCOPE_INTERNAL, "statement is not UTF-8");
+    if (!ok || tracker_apply(s->trk, st, db, text, &e)) {
+        dm_debug(LOGC, "schema tracker: %s; forgetting the tables of the statement", e.message);
+        for (size_t i = 0; i < nr; i++)
+            if (refs[i].db[0] && refs[i].table[0])
+                trk_forget(s, refs[i].db, refs[i].table);
+    }
+    free(refs);
+    return trk_refresh(s, err);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -571,7 +719,8 @@ static void tables_clear(sync_unit *s)
     }
 }
 
-// show_table runs SHOW <what> FROM `db`.`tb` on the control connection. A missing table
+// show_table runs `what` `db`.`tb` (SHOW ... FROM) on the control connection, retrying
+// transient errors. A missing table
 // gives *out NULL and 0.
 static int show_table(MYSQL_RES **out, sync_unit *s, const char *what, const char *db,
                       const char *tb, dm_err *err)
@@ -579,13 +728,13 @@ static int show_table(MYSQL_RES **out, sync_unit *s, const char *what, const cha
     dm_buf b;
     dm_buf_init(&b);
     *out = NULL;
-    int rc = dm_buf_printf(&b, "SHOW %s FROM ", what);
+    int rc = dm_buf_puts(&b, what);
     if (!rc)
-        rc = dml_quote_ident(&b, db);
+        rc = schema_quote_ident(&b, db);
     if (!rc)
         rc = dm_buf_putc(&b, '.');
     if (!rc)
-        rc = dml_quote_ident(&b, tb);
+        rc = schema_quote_ident(&b, tb);
     if (rc) {
         dm_buf_fini(&b);
         return nomem(err);
@@ -621,6 +770,9 @@ static int find_name(const char *const *names, uint32_t n, const char *name)
     return -1;
 }
 
+static int entry_from_tracker(sync_unit *s, tentry *e, const schema_table *tt,
+                              const rules_route_result *rr, dm_err *err);
+
 // build_entry decides whether the table of e->tm is replicated and, if so, describes its
 // downstream table: column names (table map FULL metadata, else the downstream's columns),
 // signedness when the binlog lacks it, and the keys (downstream indexes, or the table map's
@@ -651,8 +803,22 @@ static int build_entry(sync_unit *s, tentry *e, const evsource_event *ev, dm_err
         return rc;
     e->skip = false;
     uint32_t n = tm->column_count;
-    if ((rc = show_table(&cols, s, "COLUMNS", rr.target_schema, rr.target_table, err)) ||
-        (rc = show_table(&idx, s, "INDEX", rr.target_schema, rr.target_table, err)))
+    if (!tm->has_names) {
+        // No names in the binlog: the tracker knows the table as the binlog was written.
+        const schema_table *tt = tracker_get_table(s->trk, db, tb);
+        if (!tt) {
+            trk_seed(s, db, tb, rr.target_schema, rr.target_table);
+            tt = tracker_get_table(s->trk, db, tb);
+        }
+        if (tt && schema_table_column_count(tt) == n)
+            return entry_from_tracker(s, e, tt, &rr, err);
+        if (tt)
+            dm_warn(LOGC, "tracked schema of %s.%s has %zu columns, the binlog %u: using the "
+                          "downstream table",
+                    db, tb, schema_table_column_count(tt), n);
+    }
+    if ((rc = show_table(&cols, s, "SHOW COLUMNS FROM ", rr.target_schema, rr.target_table, err)) ||
+        (rc = show_table(&idx, s, "SHOW INDEX FROM ", rr.target_schema, rr.target_table, err)))
         goto done;
     nd = cols ? (size_t)mysql_num_rows(cols) : 0;
     dnames = calloc(nd + 1, sizeof *dnames);
@@ -770,6 +936,67 @@ done:
     free(uns);
     free(cands);
     free(candcols);
+    return rc;
+}
+
+// entry_from_tracker describes a table whose binlog carries no column names from the
+// tracker's schema: names, signedness and keys (primary, then unique keys).
+static int entry_from_tracker(sync_unit *s, tentry *e, const schema_table *tt,
+                              const rules_route_result *rr, dm_err *err)
+{
+    binlog_table_map *tm = e->tm;
+    uint32_t n = tm->column_count;
+    size_t nidx = schema_table_index_count(tt), nparts = 0;
+    for (size_t i = 0; i < nidx; i++)
+        nparts += schema_table_index(tt, i)->n_parts;
+    const char **names = calloc(n + 1, sizeof *names);
+    uint8_t *uns = calloc(n + 1, 1);
+    dml_key_cand *cands = calloc(nidx + 1, sizeof *cands);
+    uint32_t *cols = calloc(nparts + 1, sizeof *cols);
+    int rc = 0;
+    if (!names || !uns || !cands || !cols) {
+        rc = nomem(err);
+        goto done;
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        const schema_column *c = schema_table_column(tt, i);
+        names[i] = c->name;
+        uns[i] = c->type.is_unsigned;
+    }
+    if ((rc = binlog_table_map_apply_schema(tm, tm->has_signedness ? NULL : uns, names, n, err)))
+        goto done;
+    (void)s;
+    size_t nc = 0, used = 0;
+    for (size_t i = 0; i < nidx; i++) {
+        const schema_index *x = schema_table_index(tt, i);
+        if (x->kind != SCHEMA_INDEX_PRIMARY && x->kind != SCHEMA_INDEX_UNIQUE)
+            continue;
+        dml_key_cand *k = &cands[nc];
+        *k = (dml_key_cand){.primary = x->kind == SCHEMA_INDEX_PRIMARY, .unique = true,
+                            .all_not_null = true, .cols = cols + used};
+        bool ok = true;
+        for (size_t j = 0; j < x->n_parts && ok; j++) {
+            size_t pos;
+            const schema_column *c = schema_table_find_column(tt, x->parts[j].column, &pos);
+            if (!c || pos >= n) {
+                ok = false;
+                break;
+            }
+            cols[used + k->n_cols++] = (uint32_t)pos;
+            k->has_prefix |= x->parts[j].prefix != 0;
+            k->all_not_null &= c->not_null;
+        }
+        if (ok) {
+            used += k->n_cols;
+            nc++;
+        }
+    }
+    rc = dml_table_create(&e->dt, rr->target_schema, rr->target_table, n, names, cands, nc, err);
+done:
+    free(names);
+    free(uns);
+    free(cands);
+    free(cols);
     return rc;
 }
 
@@ -1153,6 +1380,7 @@ static int on_query(sync_unit *s, const binlog_event *bev, const evsource_event 
     char **sqls = NULL;
     size_t nsql = 0;
     ddl_stmt *st = NULL;
+    bool track = false, ran = false;
     dm_buf b;
     dm_buf_init(&b);
     if (!text || !db) {
@@ -1187,6 +1415,8 @@ static int on_query(sync_unit *s, const binlog_event *bev, const evsource_event 
             dm_info(LOGC, "(%s, %" PRIu64 ") %s not replicated: %.200s", ev->file, ev->pos,
                     ddl_stmt_kind_name(st->kind), text);
         goto done;
+    } else {
+        track = true; // the tracker follows the upstream, whatever runs downstream
     }
     if (op && op->op == SYNC_HANDLE_SKIP) {
         dm_info(LOGC, "handle-error: skipping DDL at (%s, %" PRIu64 "): %.200s", ev->file,
@@ -1241,10 +1471,20 @@ static int on_query(sync_unit *s, const binlog_event *bev, const evsource_event 
                          "'NO_AUTO_VALUE_ON_ZERO,ALLOW_INVALID_DATES', NAMES utf8mb4, "
                          "collation_server = @@global.collation_server",
                       ev, false, err);
-    // Table descriptions may have changed: rebuild them from the next table maps.
-    tables_clear(s);
-    s->ddl_done = true;
+    ran = !rc;
 done:
+    if (!rc && (track || ran)) {
+        // Table descriptions may change: every worker is drained (the DDL's barrier, or one
+        // now when nothing ran downstream), then they are rebuilt from the next table maps.
+        if (!ran)
+            rc = send_marker(s, true, err);
+        if (!rc && track)
+            rc = trk_ddl(s, st, db[0] ? db : NULL, text, err);
+        if (!rc) {
+            tables_clear(s);
+            s->ddl_done = true;
+        }
+    }
     ddl_stmt_destroy(st);
     free_sqls(sqls, nsql);
     dm_buf_fini(&b);
@@ -1274,7 +1514,7 @@ static int on_trx_end(sync_unit *s, const evsource_event *ev, dm_err *err)
         for (unsigned attempt = 0;; attempt++) {
             if (!s->ctl && (rc = connect_down(&s->ctl, s, err)))
                 ;
-            else if (!(rc = checkpoint_save_global(s->cp, s->ctl, &l, err)))
+            else if (!(rc = checkpoint_save_global(s->cp, s->ctl, &l, s->trk_text, err)))
                 break;
             if (rc != DM_ERR_DB_RETRYABLE || attempt + 1 >= RETRY_MAX)
                 return rc;
@@ -1484,7 +1724,7 @@ static void stop_workers(sync_unit *s)
     }
     free(s->workers);
     s->workers = NULL;
-    free(s->orphan);
+    marker_free(s->orphan);
     s->orphan = NULL;
 }
 
@@ -1500,6 +1740,10 @@ static void run_cleanup(sync_unit *s)
     s->ctl = NULL;
     gtid_set_destroy(s->gtids);
     s->gtids = NULL;
+    tracker_destroy(s->trk);
+    s->trk = NULL;
+    free(s->trk_text);
+    s->trk_text = NULL;
     binlog_trx_fini(&s->trx);
     binlog_row_fini(&s->row);
     dm_buf_fini(&s->scratch);
@@ -1515,7 +1759,7 @@ static void run_cleanup(sync_unit *s)
 int sync_run(sync_unit *s, dm_err *err)
 {
     int rc;
-    checkpoint_state st;
+    checkpoint_state st = {0};
     atomic_store(&s->failed, false);
     s->fail_rc = 0;
     dm_err_clear(&s->fail_err);
@@ -1532,6 +1776,7 @@ int sync_run(sync_unit *s, dm_err *err)
     clock_gettime(CLOCK_MONOTONIC, &s->last_marker);
     if ((rc = connect_down(&s->ctl, s, err)) || (rc = checkpoint_prepare(s->cp, s->ctl, err)) ||
         (rc = checkpoint_load(&st, s->cp, s->ctl, err)) || (rc = choose_start(s, &st, err)) ||
+        (rc = trk_open(s, st.found ? st.table_info : NULL, err)) ||
         (rc = causality_create(&s->caus, s->n_workers, err)) || (rc = start_workers(s, err)) ||
         (rc = open_source(s, err)))
         goto done;
@@ -1589,6 +1834,7 @@ int sync_run(sync_unit *s, dm_err *err)
             goto done;
     }
 done:
+    checkpoint_state_fini(&st);
     if (atomic_load(&s->failed)) {
         // a worker's error is the one to report
         if (err)

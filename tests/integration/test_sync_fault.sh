@@ -8,7 +8,7 @@
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/test_sync_lib.bash"
 
-sync_servers FULL
+sync_servers "${SYNC_ROW_METADATA:-FULL}"
 sync_start
 alltypes_setup
 sql "$up" "CREATE DATABASE sbtest"
@@ -32,6 +32,10 @@ sync_alive
 [ "$kills" -ge 5 ] || fail "only $kills kills"
 [ "$(grep -c 'resuming from checkpoint' "$TEST_TMP/sync.log")" -ge 5 ] || fail "restarts did not resume from checkpoints"
 ! grep -q "Duplicate entry\|errno 1062\|sync stopped" "$TEST_TMP/sync.log" || fail "an error surfaced"
+# the checkpoint carries the tracked schemas; without names in the binlog they were used
+sql "$down" "SELECT table_info FROM dm_meta.synctest_syncer_checkpoint WHERE is_global = 1" | grep -q '"alltypes"' ||
+  fail "the checkpoint has no tracked schema"
+! grep -q "using the downstream table\|cannot seed" "$TEST_TMP/sync.log" || fail "the schema tracker was not followed"
 
 # transient faults
 $SB --mysql-port="$up" --tables=4 --table-size=2000 --threads=4 --time=15 oltp_write_only run >/dev/null 2>&1 &

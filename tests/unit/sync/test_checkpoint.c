@@ -67,12 +67,17 @@ static void test_sql(void **state)
     dm_buf_init(&b);
     checkpoint_loc l = L("binlog.000003:1234");
     strcpy(l.gtid, "0-1-77");
-    assert_int_equal(checkpoint_global_sql(&b, cp, &l, &err), 0);
+    assert_int_equal(checkpoint_global_sql(&b, cp, &l, NULL, &err), 0);
     assert_string_equal(b.data,
         "INSERT INTO `dm_meta`.`task``1_syncer_checkpoint` (id, cp_schema, cp_table, binlog_name, "
         "binlog_pos, binlog_gtid, table_info, is_global) VALUES (0x7372632731, '', '', "
         "'binlog.000003', 1234, '0-1-77', '{}', 1) ON DUPLICATE KEY UPDATE binlog_name = "
         "VALUES(binlog_name), binlog_pos = VALUES(binlog_pos), binlog_gtid = VALUES(binlog_gtid)");
+    dm_buf_reset(&b);
+    // with the tracker's state: stored, escaped as a hex literal when it needs quoting
+    assert_int_equal(checkpoint_global_sql(&b, cp, &l, "{\"a\":\"it's\"}", &err), 0);
+    assert_non_null(strstr(b.data, "0x7b2261223a2269742773227d, 1)"));
+    assert_non_null(strstr(b.data, ", table_info = VALUES(table_info)"));
     dm_buf_reset(&b);
     assert_int_equal(checkpoint_progress_sql(&b, cp, 3, &l, &err), 0);
     assert_non_null(strstr(b.data, "'#worker-3', 'binlog.000003', 1234, '{}', 0)"));
