@@ -14,7 +14,13 @@
 # faster). Then one transaction of BIG_ROWS rows (~220 bytes each) is
 # written upstream and applied by the sync unit while its VmHWM is sampled.
 #
+# Then, with all three still replicating, a steady load (sysbench oltp_write_only at --rate
+# transactions/s for --lag-seconds) runs with a heartbeat row written upstream every 100 ms;
+# each downstream is polled every 100 ms for now() minus the newest heartbeat it shows:
+# replication lag p50/p99 (including up to 100 ms of heartbeat period).
+#
 #   bench/incremental.sh [--trx N] [--table-size N] [--workers W] [--big-rows N]
+#                        [--lag-seconds S] [--rate TPS]
 #
 # Uses a plain (non-sanitizer) build in build/bench, built if missing.
 set -euo pipefail
@@ -24,13 +30,17 @@ TRX=20000
 TSIZE=10000
 WORKERS=4
 BIG_ROWS=2000000
+LAG_S=30
+RATE=200
 while [ $# -gt 0 ]; do
   case $1 in
+    --lag-seconds) LAG_S=$2; shift ;;
+    --rate) RATE=$2; shift ;;
     --trx) TRX=$2; shift ;;
     --table-size) TSIZE=$2; shift ;;
     --workers) WORKERS=$2; shift ;;
     --big-rows) BIG_ROWS=$2; shift ;;
-    *) echo "usage: $0 [--trx N] [--table-size N] [--workers W] [--big-rows N]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--trx N] [--table-size N] [--workers W] [--big-rows N] [--lag-seconds S] [--rate TPS]" >&2; exit 2 ;;
   esac
   shift
 done
@@ -96,6 +106,7 @@ replica_run() { # THREADS -> seconds
   q "$d" "START SLAVE"
   wait_done "$d" 900
   echo "$(now) - $t0" | bc
+  echo "$d" >"$TMP/rep$1"
 }
 
 ours_run() { # -> seconds
@@ -137,6 +148,33 @@ printf 'catch-up  mariadb replica (4 threads, optim.): %6.1f s\n' "$T4"
 printf 'catch-up  sync unit (%d workers):              %6.1f s\n' "$WORKERS" "$TO"
 printf 'ratio     single-threaded / ours = %.2f   parallel(4) / ours = %.2f\n' \
   "$(echo "$T1 / $TO" | bc -l)" "$(echo "$T4 / $TO" | bc -l)"
+
+# Lag under a steady load, all three appliers live.
+if [ "$LAG_S" -gt 0 ]; then
+  q "$UP" "CREATE TABLE bench.hb (id INT PRIMARY KEY, ts DATETIME(6)); INSERT INTO bench.hb VALUES (1, NOW(6))"
+  sleep 3
+  $SBC --threads=2 --rate="$RATE" --time="$LAG_S" oltp_write_only run >/dev/null &
+  sbp=$!
+  ( end=$((SECONDS + LAG_S)); while [ $SECONDS -lt $end ]; do
+      q "$UP" "UPDATE bench.hb SET ts = NOW(6) WHERE id = 1"; sleep 0.1; done ) &
+  hbp=$!
+  polls=()
+  for who in rep0 rep4 ours; do
+    case $who in rep0) p=$(cat "$TMP/rep0") ;; rep4) p=$(cat "$TMP/rep4") ;; ours) p=$OD ;; esac
+    ( sleep 2; while kill -0 "$hbp" 2>/dev/null; do
+        q "$p" "SELECT TIMESTAMPDIFF(MICROSECOND, ts, NOW(6)) FROM bench.hb" 2>/dev/null || true
+        sleep 0.1; done ) >"$TMP/lag.$who" &
+    polls+=($!)
+  done
+  wait "$sbp" "$hbp" "${polls[@]}" || true
+  pct() { sort -n "$1" | awk '{v[NR]=$1} END {if (NR == 0) {print "n/a"; exit}
+    a = int(NR*0.5)+1; b = int(NR*0.99)+1; if (b > NR) b = NR
+    printf "p50 %6.1f ms  p99 %7.1f ms  (%d samples)", v[a]/1000, v[b]/1000, NR}'; }
+  echo "lag at $RATE trx/s for $LAG_S s:"
+  echo "  mariadb replica (1 thread):          $(pct "$TMP/lag.rep0")"
+  echo "  mariadb replica (4 threads, optim.): $(pct "$TMP/lag.rep4")"
+  echo "  sync unit ($WORKERS workers):              $(pct "$TMP/lag.ours")"
+fi
 
 # One large transaction while the same sync unit keeps running: peak RSS.
 q "$UP" "CREATE TABLE bench.big (id INT PRIMARY KEY, k INT, pad VARCHAR(200)); CREATE TABLE bench.done2 (id INT PRIMARY KEY)"
