@@ -770,8 +770,8 @@ static int find_name(const char *const *names, uint32_t n, const char *name)
     return -1;
 }
 
-static int entry_from_tracker(sync_unit *s, tentry *e, const schema_table *tt,
-                              const rules_route_result *rr, dm_err *err);
+static int entry_from_tracker(tentry *e, const schema_table *tt, const rules_route_result *rr,
+                              dm_err *err);
 
 // build_entry decides whether the table of e->tm is replicated and, if so, describes its
 // downstream table: column names (table map FULL metadata, else the downstream's columns),
@@ -811,7 +811,7 @@ static int build_entry(sync_unit *s, tentry *e, const evsource_event *ev, dm_err
             tt = tracker_get_table(s->trk, db, tb);
         }
         if (tt && schema_table_column_count(tt) == n)
-            return entry_from_tracker(s, e, tt, &rr, err);
+            return entry_from_tracker(e, tt, &rr, err);
         if (tt)
             dm_warn(LOGC, "tracked schema of %s.%s has %zu columns, the binlog %u: using the "
                           "downstream table",
@@ -941,8 +941,8 @@ done:
 
 // entry_from_tracker describes a table whose binlog carries no column names from the
 // tracker's schema: names, signedness and keys (primary, then unique keys).
-static int entry_from_tracker(sync_unit *s, tentry *e, const schema_table *tt,
-                              const rules_route_result *rr, dm_err *err)
+static int entry_from_tracker(tentry *e, const schema_table *tt, const rules_route_result *rr,
+                              dm_err *err)
 {
     binlog_table_map *tm = e->tm;
     uint32_t n = tm->column_count;
@@ -965,7 +965,6 @@ static int entry_from_tracker(sync_unit *s, tentry *e, const schema_table *tt,
     }
     if ((rc = binlog_table_map_apply_schema(tm, tm->has_signedness ? NULL : uns, names, n, err)))
         goto done;
-    (void)s;
     size_t nc = 0, used = 0;
     for (size_t i = 0; i < nidx; i++) {
         const schema_index *x = schema_table_index(tt, i);
@@ -1375,6 +1374,10 @@ static int on_query(sync_unit *s, const binlog_event *bev, const evsource_event 
     int rc = binlog_query_decode(&q, bev, &s->scratch, err);
     if (rc)
         return rc;
+    // Every transaction of a row-based binlog opens with BEGIN: no need to parse it.
+    if ((q.query.len == 5 && !strncasecmp(q.query.ptr, "BEGIN", 5)) ||
+        (q.query.len == 6 && !strncasecmp(q.query.ptr, "COMMIT", 6)))
+        return 0;
     char *text = strndup(q.query.ptr ? q.query.ptr : "", q.query.len);
     char *db = strndup(q.db.ptr ? q.db.ptr : "", q.db.len);
     char **sqls = NULL;

@@ -47,10 +47,11 @@ assert_eq "$(sql "$down" "SELECT table_comment FROM information_schema.tables WH
 kill -TERM "$sync_pid"; wait "$sync_pid" || fail "clean stop"
 
 # 3. a row the downstream refuses: DML error with its location, unit stops
-sql "$down" "ALTER TABLE d2.t1 ADD COLUMN must INT NOT NULL"
-sql "$up" "INSERT INTO d2.t1 VALUES (3, NULL)"
+sql "$down" "ALTER TABLE d2.t1 DROP COLUMN x"
+sql "$up" "INSERT INTO d2.t1 VALUES (3, 30)"
 timeout 60 "$SYNC_TOOL" --task "$TEST_TMP/task.yaml" --source "$TEST_TMP/source.yaml" >"$TEST_TMP/e4" 2>&1 && fail "bad row did not stop the unit"
 grep -q "code=36003" "$TEST_TMP/e4" || { cat "$TEST_TMP/e4"; fail "no SYNC_ERR_EXEC"; }
+grep -q "errno 1054" "$TEST_TMP/e4" || fail "DML error without the server cause"
 grep -q "startLocation: \[position: (binlog" "$TEST_TMP/e4" || fail "no location in the DML error"
 
 # 4. no start location at all
