@@ -412,7 +412,7 @@ typedef struct ddl_alter_spec {
     char *collate;        // CONVERT_CHARSET
     ddl_option *options;  // OPTIONS
     size_t n_options;
-    char *value;          // ALGORITHM/LOCK value (upper-case), SET DEFAULT text, ORDER BY
+    char *value;          // ALGORITHM/LOCK value as written, SET DEFAULT text, ORDER BY
                           // text, partition text, visibility word
     char *behavior;       // DROP COLUMN/CONSTRAINT ... RESTRICT|CASCADE, NULL when absent
     ddl_partition_op partition_op;
@@ -466,7 +466,7 @@ typedef struct ddl_create_index {
     ddl_constraint index;  // kind INDEX/UNIQUE/FULLTEXT/SPATIAL; index_name set
     bool or_replace;
     bool online;
-    char *algorithm;  // upper-case value or NULL
+    char *algorithm;  // ALGORITHM value as written, or NULL
     char *lock;
     char *wait;
 } ddl_create_index;

@@ -288,10 +288,15 @@ static int ident_or_string(parser *ps, char **out)
     return ident(ps, out);
 }
 
+static bool is_name_start_at(const parser *ps, size_t k)
+{
+    const sql_token *t = tok(ps, k);
+    return ps->p + k < ps->end && (t->kind == SQL_TOK_QIDENT || (t->kind == SQL_TOK_IDENT && !is_reserved(ps, t)));
+}
+
 static bool is_name_start(const parser *ps)
 {
-    const sql_token *t = tok(ps, 0);
-    return !at_end(ps) && (t->kind == SQL_TOK_QIDENT || (t->kind == SQL_TOK_IDENT && !is_reserved(ps, t)));
+    return is_name_start_at(ps, 0);
 }
 
 // qname reads [db.]name; a ref is recorded for verbatim statements when index != SIZE_MAX.
@@ -408,18 +413,6 @@ static int paren_text(parser *ps, char **out)
     size_t start = ps->p;
     TRY(skip_balanced(ps));
     return span_text(ps, start + 1, ps->p - 1, out);
-}
-
-// skip_to_comma moves to the next ',' or ')' at depth 0 (or the end).
-static int skip_list_item(parser *ps)
-{
-    while (!at_end(ps) && !is_o(ps, 0, ",") && !is_o(ps, 0, ")")) {
-        if (is_o(ps, 0, "("))
-            TRY(skip_balanced(ps));
-        else
-            ps->p++;
-    }
-    return 0;
 }
 
 // string_lit reads one or more adjacent string literals (concatenated, as MySQL does).
@@ -1379,6 +1372,18 @@ static int alter_value_word(parser *ps, char **out)
     return word_value(ps, out);
 }
 
+// is_spec_word tells whether token k is a word that starts an ALTER TABLE specification.
+static bool is_spec_word(const parser *ps, size_t k)
+{
+    static const char *const words[] = {"MODIFY", "ALGORITHM", "FORCE", "ENABLE", "DISABLE", "DISCARD", "IMPORT",
+                                        "WITHOUT", "REMOVE", "COALESCE", "REORGANIZE", "EXCHANGE", "ANALYZE",
+                                        "OPTIMIZE", "REBUILD", "REPAIR", "TRUNCATE", "PARTITIONS", NULL};
+    for (int i = 0; words[i]; i++)
+        if (is_w(ps, k, words[i]))
+            return true;
+    return false;
+}
+
 static int alter_spec(parser *ps, ddl_alter_spec *sp)
 {
     ddl_partition_op pop;
@@ -1433,20 +1438,22 @@ static int alter_spec(parser *ps, ddl_alter_spec *sp)
     if (accept2(ps, "ORDER", "BY")) {
         size_t start = ps->p;
         sp->kind = DDL_ALTER_ORDER_BY;
-        while (!at_end(ps)) {
-            TRY(skip_list_item(ps));
-            if (!is_o(ps, 0, ",") || !is_name_start(ps) || at_end(ps))
-                break;
-            // ORDER BY a, b: a comma followed by a column continues the list unless the
-            // next word starts another specification
-            if (is_w(ps, 1, "ADD") || is_w(ps, 1, "DROP") || is_w(ps, 1, "MODIFY") || is_w(ps, 1, "CHANGE") ||
-                is_w(ps, 1, "ALTER") || is_w(ps, 1, "RENAME") || is_w(ps, 1, "ALGORITHM") ||
-                is_w(ps, 1, "LOCK") || is_w(ps, 1, "ENGINE") || is_w(ps, 1, "FORCE"))
+        for (;;) {
+            ddl_name col;
+            TRY(qname(ps, &col));
+            if (is_o(ps, 0, ".") && ps->p + 1 < ps->end)  // db.tbl.col
+                ps->p += 2;
+            if (!accept(ps, "ASC"))
+                (void)accept(ps, "DESC");
+            // "ORDER BY a, b": a comma followed by a lone column continues the list; one
+            // followed by anything else starts the next specification
+            if (!is_o(ps, 0, ",") || !is_name_start_at(ps, 1) ||
+                !(ps->p + 2 >= ps->end || is_o(ps, 2, ",") || is_o(ps, 2, ".") || is_w(ps, 2, "ASC") ||
+                  is_w(ps, 2, "DESC")) ||
+                is_spec_word(ps, 1))
                 break;
             ps->p++;
         }
-        if (ps->p == start)
-            return syntax(ps, "a column");
         return span_text(ps, start, ps->p, &sp->value);
     }
     if (fixed_spec(ps, sp, fixed_specs))

@@ -363,6 +363,12 @@ static void test_alter_ast(void **state)
     assert_int_equal(at->specs[17].kind, DDL_ALTER_DISABLE_KEYS);
     ddl_stmt_destroy(s);
 
+    s = parse_ok("ALTER TABLE t ORDER BY a, b DESC, ADD COLUMN c INT");
+    assert_int_equal(s->u.alter_table.n_specs, 2);
+    assert_string_equal(s->u.alter_table.specs[0].value, "a, b DESC");
+    assert_int_equal(s->u.alter_table.specs[1].kind, DDL_ALTER_ADD_COLUMN);
+    ddl_stmt_destroy(s);
+
     s = parse_ok("ALTER TABLE t DROP PARTITION p0, p1");
     assert_int_equal(s->u.alter_table.n_specs, 1);
     assert_int_equal(s->u.alter_table.specs[0].partition_op, DDL_PART_DROP);
