@@ -10,7 +10,12 @@
 #   ops/sandbox.sh kill NAME            kill -9 the server (crash)
 #   ops/sandbox.sh sql PORT "SQL..."    run SQL as root over TCP, tab-separated output
 #   ops/sandbox.sh list                 the servers that are up
+#   ops/sandbox.sh gc                   remove servers whose owner process has exited
 #
+# When DM_SANDBOX_OWNER holds a process id (tests/integration/lib.sh sets it to the test's
+# pid), the server belongs to that process: `gc`, which every `up` runs first, stops and
+# deletes servers whose owner has exited, so a test killed before its cleanup leaks nothing
+# for long.
 # Servers live in $DM_SANDBOX_DIR (default /tmp/dm-sandbox)/NAME. User root has no password
 # and may connect from 127.0.0.1. An upstream has server-id, log-bin, binlog_format=ROW,
 # binlog_row_image=FULL and GTID (MariaDB's GTID is always on; gtid_strict_mode is set).
@@ -80,6 +85,17 @@ stop_server() {
   rm -f "$dir/pid"
 }
 
+cmd_gc() {
+  local d owner
+  for d in "$SANDBOX_DIR"/*/; do
+    [ -f "$d/owner" ] || continue
+    owner=$(cat "$d/owner")
+    [ -n "$owner" ] && ! kill -0 "$owner" 2>/dev/null || continue
+    stop_server "${d%/}"
+    rm -rf "${d%/}"
+  done
+}
+
 cmd_up() {
   local name=${1:-} port=${2:-} role=plain
   [ -n "$name" ] && [ -n "$port" ] || usage
@@ -102,8 +118,10 @@ cmd_up() {
      (command -v nc >/dev/null && nc -z 127.0.0.1 "$port" 2>/dev/null); then
     die "port $port is already in use"
   fi
+  cmd_gc
   template
   rm -rf "$dir"; mkdir -p "$dir"
+  [ -n "${DM_SANDBOX_OWNER:-}" ] && echo "$DM_SANDBOX_OWNER" >"$dir/owner"
   cp -a "$SANDBOX_DIR/.template" "$dir/data"
   rm -f "$dir/data/.ready"
   echo "$port" >"$dir/port"
@@ -174,6 +192,7 @@ case ${1:-} in
   restart) shift; stop_server "$SANDBOX_DIR/${1:?name}"; start_server "$SANDBOX_DIR/$1" ;;
   kill) shift; d="$SANDBOX_DIR/${1:?name}"; [ -f "$d/pid" ] && kill -KILL "$(cat "$d/pid")" 2>/dev/null || true; sleep 0.2 ;;
   sql) shift; cmd_sql "$@" ;;
+  gc) cmd_gc ;;
   list) for d in "$SANDBOX_DIR"/*/; do [ -f "$d/port" ] && echo "$(basename "$d") $(cat "$d/role") $(cat "$d/port")"; done 2>/dev/null || true ;;
   *) usage ;;
 esac

@@ -73,6 +73,10 @@ if [ -z "${DM_TEST_FILTER:-}" ] && [ "$secs" -gt 0 ]; then
 fi
 [ "$fuzz_failed" -eq 0 ] || status=1
 
+# Stop anything a test left running in this run's sandbox before deleting it.
+for d in "$DM_SANDBOX_DIR"/*/; do
+  [ -f "$d/pid" ] && kill -KILL "$(cat "$d/pid")" 2>/dev/null || true
+done
 rm -rf "$DM_SANDBOX_DIR"
 echo "fuzz: $((fuzz_ran - fuzz_failed)) passed, $fuzz_failed failed"
 exit $status

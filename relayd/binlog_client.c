@@ -24,6 +24,7 @@
 #include <zlib.h>
 
 #include "dm_log.h"
+#include "gtid.h"
 
 #define EV_HEADER 19
 #define EV_ROTATE 4
@@ -31,6 +32,9 @@
 #define EV_HEARTBEAT 27
 #define EV_HEARTBEAT_V2 41
 #define EV_FLAG_ARTIFICIAL 0x20
+// MySQL's COM_BINLOG_DUMP_GTID. libmariadb's enum has no name for 0x1E (it calls it
+// COM_UNSUPPORTED) but sends it as given: a MariaDB server answers 1047 Unknown command.
+#define COM_BINLOG_DUMP_GTID_MYSQL ((enum enum_server_command)0x1E)
 
 struct binlog_client {
     MYSQL *conn;
@@ -136,7 +140,7 @@ done:
     return rc;
 }
 
-int binlog_client_master_status(char *file, size_t file_size, uint64_t *pos, char *gtid,
+int binlog_client_master_status(char *file, size_t file_size, uint64_t *pos, char *gtid_out,
                                 size_t gtid_size, MYSQL *conn, dm_err *err)
 {
     int rc;
@@ -154,13 +158,17 @@ int binlog_client_master_status(char *file, size_t file_size, uint64_t *pos, cha
     }
     snprintf(file, file_size, "%s", row[0]);
     *pos = strtoull(row[1], NULL, 10);
-    if (gtid) {
-        gtid[0] = '\0';
-        if (!strstr(mysql_get_server_info(conn), "MariaDB"))
+    if (gtid_out) {
+        gtid_out[0] = '\0';
+        if (!strstr(mysql_get_server_info(conn), "MariaDB")) {
+            // MySQL: the fifth column, Executed_Gtid_Set.
+            if (mysql_num_fields(r) >= 5 && row[4])
+                snprintf(gtid_out, gtid_size, "%s", row[4]);
             goto done;
+        }
         if ((rc = dm_mysql_query_value(&g, conn, "SELECT @@global.gtid_binlog_pos", err)))
             goto done;
-        snprintf(gtid, gtid_size, "%s", g ? g : "");
+        snprintf(gtid_out, gtid_size, "%s", g ? g : "");
     }
 done:
     free(g);
@@ -255,6 +263,41 @@ static int register_replica(binlog_client *c, uint32_t server_id, dm_err *err)
     return send_command(c, COM_REGISTER_SLAVE, buf, n, true, "COM_REGISTER_SLAVE failed", err);
 }
 
+int binlog_client_encode_dump_gtid(dm_buf *out, uint32_t server_id, const char *gtid_text, bool non_block,
+                                   dm_err *err)
+{
+    int rc;
+    gtid_set *set = NULL;
+    dm_buf enc;
+    uint8_t head[2 + 4 + 4 + 8 + 4];
+
+    dm_buf_init(&enc);
+    if ((rc = gtid_set_parse(&set, GTID_FLAVOR_MYSQL, gtid_text ? gtid_text : "", err))) {
+        dm_err_prefix(err, "MySQL GTID start");
+        goto done;
+    }
+    if ((rc = gtid_set_encode(&enc, set, err)))
+        goto done;
+    if (enc.len > UINT32_MAX) {
+        rc = dm_err_set(err, DM_ERR_INVALID_ARG, DM_ERR_SCOPE_INTERNAL, "the GTID set is too large to send");
+        goto done;
+    }
+    // flags (THROUGH_GTID 0x04, NON_BLOCK 0x01), server_id, an empty file name, position 4,
+    // then the encoded set (the server reads its size and data unconditionally).
+    put16(head, (uint16_t)(0x04 | (non_block ? 0x01 : 0x00)));
+    put32(head + 2, server_id);
+    put32(head + 6, 0);
+    put32(head + 10, 4);
+    put32(head + 14, 0);
+    put32(head + 18, (uint32_t)enc.len);
+    if ((rc = dm_buf_append(out, head, sizeof(head))) || (rc = dm_buf_append(out, enc.data, enc.len)))
+        dm_err_set(err, rc, DM_ERR_SCOPE_INTERNAL, "out of memory");
+done:
+    dm_buf_fini(&enc);
+    gtid_set_destroy(set);
+    return rc;
+}
+
 static int start_dump(binlog_client *c, const binlog_client_options *o, dm_err *err)
 {
     int rc;
@@ -263,6 +306,18 @@ static int start_dump(binlog_client *c, const binlog_client_options *o, dm_err *
     size_t flen = strlen(file);
     uint8_t *buf = NULL;
 
+    if (o->start_gtid && *o->start_gtid && c->up.flavor == BINLOG_CLIENT_MYSQL) {
+        dm_buf pkt;
+        dm_buf_init(&pkt);
+        rc = binlog_client_encode_dump_gtid(&pkt, o->replica_server_id, o->start_gtid, o->non_block, err);
+        if (!rc)
+            rc = send_command(c, COM_BINLOG_DUMP_GTID_MYSQL, (const uint8_t *)pkt.data, pkt.len, false,
+                              "COM_BINLOG_DUMP_GTID failed", err);
+        dm_buf_fini(&pkt);
+        c->st.file[0] = '\0';
+        c->st.pos = 4;
+        goto done;
+    }
     if (pos > UINT32_MAX) {
         // COM_BINLOG_DUMP carries 32 bits; MariaDB can only resume past 4 GiB by GTID.
         rc = dm_err_set(err, DM_ERR_UNSUPPORTED, DM_ERR_SCOPE_UPSTREAM,
@@ -305,11 +360,6 @@ int binlog_client_open(binlog_client **out, const binlog_client_options *o, dm_e
                         "the replica server_id must not be 0 (the upstream treats 0 as a one-shot dump)");
         goto done;
     }
-    if (o->start_gtid && !valid_gtid_text(o->start_gtid)) {
-        rc = dm_err_set(err, DM_ERR_INVALID_ARG, DM_ERR_SCOPE_INTERNAL,
-                        "invalid MariaDB GTID position '%s': expected D-S-N[,D-S-N...]", o->start_gtid);
-        goto done;
-    }
     if (o->start_gtid && *o->start_gtid)
         snprintf(c->start_desc, sizeof(c->start_desc), "GTID %s", o->start_gtid);
     else
@@ -332,10 +382,11 @@ int binlog_client_open(binlog_client **out, const binlog_client_options *o, dm_e
     } else if ((rc = binlog_client_check_upstream(&c->up, c->conn, err))) {
         goto done;
     }
-    if (o->start_gtid && *o->start_gtid && c->up.flavor == BINLOG_CLIENT_MYSQL) {
-        rc = dm_err_set(err, DM_ERR_UNSUPPORTED, DM_ERR_SCOPE_UPSTREAM,
-                        "starting a MySQL dump by GTID (COM_BINLOG_DUMP_GTID) is not supported yet");
-        dm_err_workaround(err, "start from a binlog file and position");
+    // The MariaDB position goes between quotes in SQL: only its own characters pass. (A MySQL
+    // set is parsed and sent in binary.)
+    if (o->start_gtid && c->up.flavor == BINLOG_CLIENT_MARIADB && !valid_gtid_text(o->start_gtid)) {
+        rc = dm_err_set(err, DM_ERR_INVALID_ARG, DM_ERR_SCOPE_INTERNAL,
+                        "invalid MariaDB GTID position '%s': expected D-S-N[,D-S-N...]", o->start_gtid);
         goto done;
     }
     c->st.non_block = o->non_block;
@@ -530,9 +581,16 @@ int binlog_client_decode(binlog_client_event *out, binlog_client_state *st, cons
                           "event of type %u (%zu bytes) at %s:%llu failed its CRC32 check", out->type, n,
                           st->file, (unsigned long long)st->pos);
     snprintf(out->file, sizeof(out->file), "%s", st->file);
-    if (out->type == EV_FDE && log_pos == 0) {
+    if (out->type == EV_FDE && (log_pos == 0 || (out->flags & EV_FLAG_ARTIFICIAL))) {
         // Re-sent for a start past 4: it does not occupy stream bytes here.
         out->format_resend = true;
+        out->pos = out->next_pos = st->pos;
+        return 0;
+    }
+    if (out->flags & EV_FLAG_ARTIFICIAL) {
+        // Generated by the dump thread, not in the file (MariaDB sends a GTID_LIST like this
+        // where a GTID start begins sending): it occupies no position and is never data.
+        out->kind = BINLOG_CLIENT_ARTIFICIAL;
         out->pos = out->next_pos = st->pos;
         return 0;
     }

@@ -5,7 +5,7 @@
 // and reads the stream packet by packet (libmariadb reassembles events of 16 MiB or more).
 // Each call to binlog_client_read returns one item: a real binlog event (raw bytes, header to
 // CRC, exactly as in the upstream's file) with its 64-bit position, or a notification that
-// is never data (fake ROTATE, heartbeat, EOF).
+// is never data (fake ROTATE, other artificial events, heartbeat, EOF).
 //
 // A binlog_client is single-threaded, except binlog_client_interrupt, which any thread may
 // call to make a blocked read return DM_ERR_CANCELLED.
@@ -33,6 +33,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dm_buf.h"
 #include "dm_err.h"
 #include "dm_mysql.h"
 
@@ -65,9 +66,10 @@ typedef struct binlog_client_upstream {
 typedef struct binlog_client_options {
     dm_mysql_params conn;        // how to reach the upstream; read_timeout_s is set by the client
     uint32_t replica_server_id;  // registered server_id (must be unique among replicas, not 0)
-    // Start: by GTID when start_gtid is set and not empty (MariaDB "D-S-N[,D-S-N...]"; the file
-    // and position are then chosen by the server), else at (start_file, start_pos); an empty
-    // start_file means the first binlog the server still has.
+    // Start: by GTID when start_gtid is set and not empty (MariaDB "D-S-N[,D-S-N...]" through
+    // @slave_connect_state; MySQL "uuid:1-5,..." through COM_BINLOG_DUMP_GTID; the server then
+    // chooses the file and position), else at (start_file, start_pos); an empty start_file
+    // means the first binlog the server still has.
     const char *start_gtid;
     const char *start_file;
     uint64_t start_pos;          // 0 means 4
@@ -83,11 +85,14 @@ typedef enum binlog_client_kind {
     BINLOG_CLIENT_FAKE_ROTATE,   // artificial ROTATE: the stream continues in file at pos; not data
     BINLOG_CLIENT_HEARTBEAT,     // nothing new; the upstream is at (file, pos); not data
     BINLOG_CLIENT_EOF,           // end of the binlog reached (non_block dumps only)
+    BINLOG_CLIENT_ARTIFICIAL,    // another event with the ARTIFICIAL flag (MariaDB's fake
+                                 // GTID_LIST at a GTID start): raw bytes given; not data
 } binlog_client_kind;
 
 typedef struct binlog_client_event {
     binlog_client_kind kind;
-    // The raw event (19-byte header ... CRC) for EVENT and FAKE_ROTATE; NULL otherwise. Owned
+    // The raw event (19-byte header ... CRC) for EVENT, FAKE_ROTATE and ARTIFICIAL; NULL
+    // otherwise. Owned
     // by the client, valid until the next binlog_client_read or destroy.
     const uint8_t *data;
     size_t len;
@@ -124,6 +129,14 @@ typedef struct binlog_client_state {
 int binlog_client_decode(binlog_client_event *out, binlog_client_state *st, const uint8_t *pkt,
                          size_t len, dm_err *err);
 
+// binlog_client_encode_dump_gtid appends to out the arguments of a MySQL
+// COM_BINLOG_DUMP_GTID (everything after the command byte): flags (THROUGH_GTID, and
+// NON_BLOCK when asked), server_id, an empty file name, position 4 and the binary encoding of
+// the MySQL GTID set gtid_text (the transactions the server must skip). Errors: the GTID
+// parser's (GTID_ERR_PARSE naming the offset), DM_ERR_NOMEM.
+int binlog_client_encode_dump_gtid(dm_buf *out, uint32_t server_id, const char *gtid_text, bool non_block,
+                                   dm_err *err);
+
 // binlog_client_check_upstream reads the upstream's flavour, version, server_id, uuid and
 // checksum into *out, and checks log_bin=ON, binlog_format=ROW, binlog_row_image=FULL,
 // server_id != 0 and a supported version (MariaDB >= 10.0, MySQL >= 5.7). Errors:
@@ -131,15 +144,16 @@ int binlog_client_decode(binlog_client_event *out, binlog_client_state *st, cons
 int binlog_client_check_upstream(binlog_client_upstream *out, MYSQL *conn, dm_err *err);
 
 // binlog_client_master_status reads the upstream's current binlog file and position
-// (SHOW MASTER STATUS) and, on MariaDB, @@gtid_binlog_pos (gtid may be NULL; it receives ""
-// on MySQL). Errors: BINLOG_CLIENT_ERR_UPSTREAM_CHECK when binlog is off; DM_ERR_DB*.
-int binlog_client_master_status(char *file, size_t file_size, uint64_t *pos, char *gtid,
+// (SHOW MASTER STATUS) and its GTID position: MariaDB @@gtid_binlog_pos, MySQL the
+// Executed_Gtid_Set column (gtid_out may be NULL). Errors: BINLOG_CLIENT_ERR_UPSTREAM_CHECK when binlog is off; DM_ERR_DB*.
+int binlog_client_master_status(char *file, size_t file_size, uint64_t *pos, char *gtid_out,
                                 size_t gtid_size, MYSQL *conn, dm_err *err);
 
 // binlog_client_open connects, checks the upstream (unless skip_checks), sets the session
 // variables, registers as replica o->replica_server_id and starts the dump. *out receives
 // the client (destroy with binlog_client_destroy). Errors: see the list above; a connect
-// failure is DM_ERR_DB_CONNECT; a GTID start on MySQL is DM_ERR_UNSUPPORTED.
+// failure is DM_ERR_DB_CONNECT; a malformed GTID start is DM_ERR_INVALID_ARG (MariaDB) or the
+// GTID parser's error (MySQL).
 int binlog_client_open(binlog_client **out, const binlog_client_options *o, dm_err *err);
 
 // binlog_client_upstream_info returns what the open check learned (valid while c lives).

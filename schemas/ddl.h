@@ -237,7 +237,8 @@ typedef struct ddl_option {
                     // and CHAR SET), "COLLATE", "AUTO_INCREMENT", "COMMENT", "ROW_FORMAT",
                     // "UNION", or any other `name` as written, upper-cased
     char *value;    // identifier/number as written, decoded string for quoted values, for
-                    // UNION the parenthesised list as text
+                    // UNION the parenthesised list as text; NULL for the valueless
+                    // "WITH SYSTEM VERSIONING" (MariaDB)
     bool quoted;    // value was a string literal (printed quoted)
     bool with_default;  // DEFAULT CHARACTER SET / DEFAULT COLLATE
 } ddl_option;
@@ -411,7 +412,7 @@ typedef struct ddl_alter_spec {
     char *collate;        // CONVERT_CHARSET
     ddl_option *options;  // OPTIONS
     size_t n_options;
-    char *value;          // ALGORITHM/LOCK value (upper-case), SET DEFAULT text, ORDER BY
+    char *value;          // ALGORITHM/LOCK value as written, SET DEFAULT text, ORDER BY
                           // text, partition text, visibility word
     char *behavior;       // DROP COLUMN/CONSTRAINT ... RESTRICT|CASCADE, NULL when absent
     ddl_partition_op partition_op;
@@ -465,7 +466,7 @@ typedef struct ddl_create_index {
     ddl_constraint index;  // kind INDEX/UNIQUE/FULLTEXT/SPATIAL; index_name set
     bool or_replace;
     bool online;
-    char *algorithm;  // upper-case value or NULL
+    char *algorithm;  // ALGORITHM value as written, or NULL
     char *lock;
     char *wait;
 } ddl_create_index;

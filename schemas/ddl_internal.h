@@ -38,6 +38,9 @@ char *ddl_strndup(ddl_stmt *s, const char *p, size_t n);
 // ddl_stmt_new returns an empty statement with its arena, or NULL when out of memory.
 ddl_stmt *ddl_stmt_new(void);
 
+// ddl_is_reserved_word tells whether w (any case) cannot be an unquoted identifier.
+bool ddl_is_reserved_word(const char *w);
+
 // ddl_print_ident appends name back-quoted (backquotes doubled).
 int ddl_print_ident(dm_buf *out, const char *name);
 

@@ -229,6 +229,14 @@ static bool is_reserved(const parser *ps, const sql_token *t)
     return false;
 }
 
+bool ddl_is_reserved_word(const char *w)
+{
+    for (int i = 0; reserved[i]; i++)
+        if (strcasecmp(w, reserved[i]) == 0)
+            return true;
+    return false;
+}
+
 // decode copies token t's value into the arena.
 static int decode(parser *ps, const sql_token *t, char **out)
 {
@@ -280,10 +288,15 @@ static int ident_or_string(parser *ps, char **out)
     return ident(ps, out);
 }
 
+static bool is_name_start_at(const parser *ps, size_t k)
+{
+    const sql_token *t = tok(ps, k);
+    return ps->p + k < ps->end && (t->kind == SQL_TOK_QIDENT || (t->kind == SQL_TOK_IDENT && !is_reserved(ps, t)));
+}
+
 static bool is_name_start(const parser *ps)
 {
-    const sql_token *t = tok(ps, 0);
-    return !at_end(ps) && (t->kind == SQL_TOK_QIDENT || (t->kind == SQL_TOK_IDENT && !is_reserved(ps, t)));
+    return is_name_start_at(ps, 0);
 }
 
 // qname reads [db.]name; a ref is recorded for verbatim statements when index != SIZE_MAX.
@@ -352,7 +365,9 @@ static int join_tokens(parser *ps, dm_buf *out, size_t from, size_t to, size_t *
 {
     for (size_t i = from; i < to; i++) {
         const sql_token *t = &ps->toks[i];
-        if (i > from && t->gap_before && dm_buf_putc(out, ' ') != 0)
+        // "--" glued to a blank or the end would read back as a comment: keep dashes apart
+        bool dashes = i > from && sql_lex_is_op(&ps->lx, t, "-") && sql_lex_is_op(&ps->lx, &ps->toks[i - 1], "-");
+        if (i > from && (t->gap_before || dashes) && dm_buf_putc(out, ' ') != 0)
             return nomem(ps);
         if (offsets)
             offsets[i - from] = out->len;
@@ -398,18 +413,6 @@ static int paren_text(parser *ps, char **out)
     size_t start = ps->p;
     TRY(skip_balanced(ps));
     return span_text(ps, start + 1, ps->p - 1, out);
-}
-
-// skip_to_comma moves to the next ',' or ')' at depth 0 (or the end).
-static int skip_list_item(parser *ps)
-{
-    while (!at_end(ps) && !is_o(ps, 0, ",") && !is_o(ps, 0, ")")) {
-        if (is_o(ps, 0, "("))
-            TRY(skip_balanced(ps));
-        else
-            ps->p++;
-    }
-    return 0;
 }
 
 // string_lit reads one or more adjacent string literals (concatenated, as MySQL does).
@@ -1007,6 +1010,20 @@ static bool options_end(const parser *ps, bool alter)
            is_w(ps, 0, "WITH") || is_w(ps, 0, "VALUES") || is_w(ps, 0, "TABLE");
 }
 
+// Words that start other clauses where an option may stand: never option names, and not
+// even when back-quoted (a printed option name is not quoted and would read as the clause).
+static const char *const never_options[] = {"WAIT", "NOWAIT", NULL};
+static const char *const quoted_not_options[] = {"CHARSET", "ALGORITHM", "FORCE", "ENABLE", "DISABLE", "DISCARD",
+                                                 "IMPORT", "WITHOUT", "MODIFY", "REMOVE", "PARTITIONS", NULL};
+
+static bool is_listed(const char *const *list, const char *w)
+{
+    for (; *list; list++)
+        if (strcmp(*list, w) == 0)
+            return true;
+    return false;
+}
+
 // one_option reads one `name [=] value` table/database option.
 static int one_option(parser *ps, ddl_option *o)
 {
@@ -1017,13 +1034,6 @@ static int one_option(parser *ps, ddl_option *o)
         o->name = "CHARACTER SET";
     } else if (accept(ps, "COLLATE")) {
         o->name = "COLLATE";
-    } else if (o->with_default) {
-        // DEFAULT ENCRYPTION=... (MySQL database option) and the like
-        t = tok(ps, 0);
-        if (at_end(ps) || t->kind != SQL_TOK_IDENT)
-            return syntax(ps, "CHARACTER SET or COLLATE");
-        o->name = upper_dup(ps, ps->lx.src + t->off, t->len);
-        ps->p++;
     } else if (accept2(ps, "DATA", "DIRECTORY")) {
         o->name = "DATA DIRECTORY";
     } else if (accept2(ps, "INDEX", "DIRECTORY")) {
@@ -1037,9 +1047,22 @@ static int one_option(parser *ps, ddl_option *o)
         return span_text(ps, start, ps->p, &o->value);
     } else {
         t = tok(ps, 0);
-        if (at_end(ps) || t->kind != SQL_TOK_IDENT || is_reserved(ps, t))
+        if (at_end(ps) || (t->kind != SQL_TOK_IDENT && t->kind != SQL_TOK_QIDENT) ||
+            (t->kind == SQL_TOK_IDENT && is_reserved(ps, t)))
             return syntax(ps, "a table option");
-        o->name = upper_dup(ps, ps->lx.src + t->off, t->len);
+        // MariaDB's SHOW CREATE TABLE back-quotes engine-defined options: `PAGE_COMPRESSED`='1'
+        if (t->kind == SQL_TOK_QIDENT) {
+            TRY(decode(ps, t, &o->name));
+            for (char *c = o->name; *c; c++)
+                *c = (char)toupper((unsigned char)*c);
+            // quoting does not turn a keyword into an option name
+            if (ddl_is_reserved_word(o->name) || is_listed(quoted_not_options, o->name))
+                return syntax(ps, "a table option");
+        } else {
+            o->name = upper_dup(ps, ps->lx.src + t->off, t->len);
+        }
+        if (o->name && is_listed(never_options, o->name))
+            return syntax(ps, "a table option");
         ps->p++;
     }
     if (o->name == NULL)
@@ -1063,8 +1086,18 @@ static int one_option(parser *ps, ddl_option *o)
 static int table_options(parser *ps, ddl_option **arr, size_t *n, bool alter)
 {
     size_t cap = 0;
-    while (!options_end(ps, alter)) {
+    for (;;) {
+        bool versioning = is_w(ps, 0, "WITH") && is_w(ps, 1, "SYSTEM");
+        if (!versioning && options_end(ps, alter))
+            break;
         TRY(PUSH(ps, *arr, *n, cap));
+        if (versioning) {
+            // MariaDB system-versioned tables: an option without a value
+            ps->p += 2;
+            TRY(expect(ps, "VERSIONING"));
+            (*arr)[(*n)++].name = "WITH SYSTEM VERSIONING";
+            continue;
+        }
         TRY(one_option(ps, &(*arr)[*n]));
         (*n)++;
         if (!alter)
@@ -1339,6 +1372,18 @@ static int alter_value_word(parser *ps, char **out)
     return word_value(ps, out);
 }
 
+// is_spec_word tells whether token k is a word that starts an ALTER TABLE specification.
+static bool is_spec_word(const parser *ps, size_t k)
+{
+    static const char *const words[] = {"MODIFY", "ALGORITHM", "FORCE", "ENABLE", "DISABLE", "DISCARD", "IMPORT",
+                                        "WITHOUT", "REMOVE", "COALESCE", "REORGANIZE", "EXCHANGE", "ANALYZE",
+                                        "OPTIMIZE", "REBUILD", "REPAIR", "TRUNCATE", "PARTITIONS", NULL};
+    for (int i = 0; words[i]; i++)
+        if (is_w(ps, k, words[i]))
+            return true;
+    return false;
+}
+
 static int alter_spec(parser *ps, ddl_alter_spec *sp)
 {
     ddl_partition_op pop;
@@ -1393,20 +1438,22 @@ static int alter_spec(parser *ps, ddl_alter_spec *sp)
     if (accept2(ps, "ORDER", "BY")) {
         size_t start = ps->p;
         sp->kind = DDL_ALTER_ORDER_BY;
-        while (!at_end(ps)) {
-            TRY(skip_list_item(ps));
-            if (!is_o(ps, 0, ",") || !is_name_start(ps) || at_end(ps))
-                break;
-            // ORDER BY a, b: a comma followed by a column continues the list unless the
-            // next word starts another specification
-            if (is_w(ps, 1, "ADD") || is_w(ps, 1, "DROP") || is_w(ps, 1, "MODIFY") || is_w(ps, 1, "CHANGE") ||
-                is_w(ps, 1, "ALTER") || is_w(ps, 1, "RENAME") || is_w(ps, 1, "ALGORITHM") ||
-                is_w(ps, 1, "LOCK") || is_w(ps, 1, "ENGINE") || is_w(ps, 1, "FORCE"))
+        for (;;) {
+            ddl_name col;
+            TRY(qname(ps, &col));
+            if (is_o(ps, 0, ".") && ps->p + 1 < ps->end)  // db.tbl.col
+                ps->p += 2;
+            if (!accept(ps, "ASC"))
+                (void)accept(ps, "DESC");
+            // "ORDER BY a, b": a comma followed by a lone column continues the list; one
+            // followed by anything else starts the next specification
+            if (!is_o(ps, 0, ",") || !is_name_start_at(ps, 1) ||
+                !(ps->p + 2 >= ps->end || is_o(ps, 2, ",") || is_o(ps, 2, ".") || is_w(ps, 2, "ASC") ||
+                  is_w(ps, 2, "DESC")) ||
+                is_spec_word(ps, 1))
                 break;
             ps->p++;
         }
-        if (ps->p == start)
-            return syntax(ps, "a column");
         return span_text(ps, start, ps->p, &sp->value);
     }
     if (fixed_spec(ps, sp, fixed_specs))
@@ -2090,6 +2137,17 @@ int ddl_parse(ddl_stmt **out, const char *sql, size_t len, const ddl_parse_opts 
             goto done;
         }
     } else {
+        // only compound bodies (routines, triggers, events) may hold ';'
+        bool body = ps.st->kind == DDL_STMT_CREATE_PROCEDURE || ps.st->kind == DDL_STMT_CREATE_FUNCTION ||
+                    ps.st->kind == DDL_STMT_CREATE_TRIGGER || ps.st->kind == DDL_STMT_CREATE_EVENT ||
+                    ps.st->kind == DDL_STMT_ALTER_EVENT;
+        for (size_t i = ps.p; !body && i < ps.end; i++) {
+            if (sql_lex_is_op(&ps.lx, &ps.toks[i], ";")) {
+                ps.p = i;
+                rc = syntax(&ps, "one statement");
+                goto done;
+            }
+        }
         if ((rc = finish_other(&ps)) != 0)
             goto done;
     }

@@ -68,18 +68,49 @@ static int print_string(dm_buf *out, const char *s)
     return dm_buf_putc(out, '\'');
 }
 
-// print_word writes an option value that was an identifier or number: as is when it is a
-// plain word, back-quoted otherwise.
+// print_word writes an option value that was an identifier or number: as is when it reads
+// back as the same single token (a plain word or a decimal number), back-quoted otherwise.
 static int print_word(dm_buf *out, const char *v)
 {
-    bool plain = *v != '\0';
+    bool word = *v != '\0', number = *v != '\0';
+    int dots = 0;
     for (const char *p = v; *p; p++) {
         unsigned char c = (unsigned char)*p;
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-              c == '$' || c == '.' || c >= 0x80))
+        bool digit = c >= '0' && c <= '9';
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || digit || c == '_' || c == '$' || c >= 0x80))
+            word = false;
+        if (c == '.')
+            dots++;
+        else if (!digit)
+            number = false;
+    }
+    if (dots > 1 || strcmp(v, ".") == 0)
+        number = false;
+    // a reserved word would not read back as a name (DEFAULT is the keyword value itself)
+    if (word && ddl_is_reserved_word(v) && strcmp(v, "DEFAULT") != 0)
+        word = false;
+    return word || number ? dm_buf_puts(out, v) : ddl_print_ident(out, v);
+}
+
+// print_option_name writes an option name as is when it reads back as the same unquoted
+// word (word characters, not starting with a digit), back-quoted otherwise.
+static int print_option_name(dm_buf *out, const char *name)
+{
+    bool plain = *name != '\0' && !(*name >= '0' && *name <= '9');
+    for (const char *p = name; *p; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '$' ||
+              c >= 0x80))
             plain = false;
     }
-    return plain ? dm_buf_puts(out, v) : ddl_print_ident(out, v);
+    return plain ? dm_buf_puts(out, name) : ddl_print_ident(out, name);
+}
+
+// print_keyword_word writes a keyword and a value read by word_value.
+static int print_keyword_word(dm_buf *out, const char *keyword, const char *v)
+{
+    int rc = dm_buf_puts(out, keyword);
+    return rc ? rc : print_word(out, v);
 }
 
 static const char *const type_names[DDL_TYPE__COUNT] = {
@@ -102,7 +133,8 @@ static const char *const type_names[DDL_TYPE__COUNT] = {
 
 static const char *const ref_actions[] = {"", "RESTRICT", "CASCADE", "SET NULL", "NO ACTION", "SET DEFAULT"};
 
-static int print_type(dm_buf *out, const ddl_type *t)
+// print_type writes a type; MariaDB wants COMPRESSED right after the length.
+static int print_type(dm_buf *out, const ddl_type *t, bool compressed)
 {
     int rc = 0;
     P(dm_buf_puts(out, type_names[t->id]));
@@ -120,6 +152,8 @@ static int print_type(dm_buf *out, const ddl_type *t)
             P(dm_buf_printf(out, ",%lld", t->scale));
         P(dm_buf_putc(out, ')'));
     }
+    if (compressed)
+        P(dm_buf_puts(out, " COMPRESSED"));
     if (t->is_unsigned)
         P(dm_buf_puts(out, " UNSIGNED"));
     if (t->zerofill)
@@ -176,7 +210,7 @@ static int print_column(dm_buf *out, const ddl_column *c)
     int rc = 0;
     P(ddl_print_ident(out, c->name));
     P(dm_buf_putc(out, ' '));
-    P(print_type(out, &c->type));
+    P(print_type(out, &c->type, c->compressed));
     if (c->generated) {
         P(dm_buf_printf(out, " GENERATED ALWAYS AS (%s) %s", c->generated_expr,
                         c->generated == DDL_GENERATED_STORED ? "STORED" : "VIRTUAL"));
@@ -206,9 +240,7 @@ static int print_column(dm_buf *out, const ddl_column *c)
     if (c->storage)
         P(dm_buf_printf(out, " STORAGE %s", c->storage));
     if (c->srid)
-        P(dm_buf_printf(out, " SRID %s", c->srid));
-    if (c->compressed)
-        P(dm_buf_puts(out, " COMPRESSED"));
+        P(print_keyword_word(out, " SRID ", c->srid));
     for (size_t i = 0; i < c->n_checks; i++) {
         if (c->checks[i].name) {
             P(dm_buf_puts(out, " CONSTRAINT "));
@@ -276,7 +308,7 @@ static int print_constraint(dm_buf *out, const ddl_constraint *c)
     if (c->using_type)
         P(dm_buf_printf(out, " USING %s", c->using_type));
     if (c->key_block_size)
-        P(dm_buf_printf(out, " KEY_BLOCK_SIZE=%s", c->key_block_size));
+        P(print_keyword_word(out, " KEY_BLOCK_SIZE=", c->key_block_size));
     if (c->parser) {
         P(dm_buf_puts(out, " WITH PARSER "));
         P(ddl_print_ident(out, c->parser));
@@ -295,7 +327,13 @@ static int print_option(dm_buf *out, const ddl_option *o)
     int rc = 0;
     if (o->with_default)
         P(dm_buf_puts(out, "DEFAULT "));
-    P(dm_buf_puts(out, o->name));
+    if (strcmp(o->name, "CHARACTER SET") == 0 || strcmp(o->name, "DATA DIRECTORY") == 0 ||
+        strcmp(o->name, "INDEX DIRECTORY") == 0 || o->value == NULL)
+        P(dm_buf_puts(out, o->name));
+    else
+        P(print_option_name(out, o->name));
+    if (o->value == NULL)
+        goto done;  // WITH SYSTEM VERSIONING
     if (strcmp(o->name, "UNION") == 0) {
         P(dm_buf_printf(out, "=%s", o->value));
         goto done;
@@ -432,8 +470,8 @@ int ddl_print_alter_spec(dm_buf *out, const ddl_alter_spec *sp)
             P(print_option(out, &sp->options[i]));
         }
         break;
-    case DDL_ALTER_ALGORITHM: P(dm_buf_printf(out, "ALGORITHM=%s", sp->value)); break;
-    case DDL_ALTER_LOCK: P(dm_buf_printf(out, "LOCK=%s", sp->value)); break;
+    case DDL_ALTER_ALGORITHM: P(print_keyword_word(out, "ALGORITHM=", sp->value)); break;
+    case DDL_ALTER_LOCK: P(print_keyword_word(out, "LOCK=", sp->value)); break;
     case DDL_ALTER_FORCE: P(dm_buf_puts(out, "FORCE")); break;
     case DDL_ALTER_ORDER_BY: P(dm_buf_printf(out, "ORDER BY %s", sp->value)); break;
     case DDL_ALTER_ENABLE_KEYS: P(dm_buf_puts(out, "ENABLE KEYS")); break;
@@ -496,7 +534,12 @@ static int print_other(dm_buf *out, const ddl_stmt *s)
     for (size_t i = 0; i < pv->n_spans; i++) {
         const ddl_span *sp = &pv->spans[i];
         P(dm_buf_append(out, o->text + at, sp->start - at));
+        // a back-quote glued to the new name would merge with its quotes
+        if (sp->start > 0 && o->text[sp->start - 1] == '`')
+            P(dm_buf_putc(out, ' '));
         P(ddl_print_name(out, &o->tables[sp->index]));
+        if (o->text[sp->end] == '`')
+            P(dm_buf_putc(out, ' '));
         at = sp->end;
     }
     P(dm_buf_puts(out, o->text + at));
@@ -544,7 +587,8 @@ int ddl_print(dm_buf *out, const ddl_stmt *s, dm_err *err)
         P(ddl_print_name(out, &at->table));
         P(print_wait(out, at->wait));
         for (size_t i = 0; i < at->n_specs; i++) {
-            P(dm_buf_puts(out, i ? ", " : " "));
+            // partition options follow the other specifications without a comma
+            P(dm_buf_puts(out, i && at->specs[i].kind != DDL_ALTER_PARTITION ? ", " : " "));
             P(ddl_print_alter_spec(out, &at->specs[i]));
         }
         break;
@@ -607,9 +651,9 @@ int ddl_print(dm_buf *out, const ddl_stmt *s, dm_err *err)
                 goto done;
         }
         if (ci->algorithm)
-            P(dm_buf_printf(out, " ALGORITHM=%s", ci->algorithm));
+            P(print_keyword_word(out, " ALGORITHM=", ci->algorithm));
         if (ci->lock)
-            P(dm_buf_printf(out, " LOCK=%s", ci->lock));
+            P(print_keyword_word(out, " LOCK=", ci->lock));
         break;
     }
     case DDL_STMT_DROP_INDEX: {
@@ -620,9 +664,9 @@ int ddl_print(dm_buf *out, const ddl_stmt *s, dm_err *err)
         P(ddl_print_name(out, &di->table));
         P(print_wait(out, di->wait));
         if (di->algorithm)
-            P(dm_buf_printf(out, " ALGORITHM=%s", di->algorithm));
+            P(print_keyword_word(out, " ALGORITHM=", di->algorithm));
         if (di->lock)
-            P(dm_buf_printf(out, " LOCK=%s", di->lock));
+            P(print_keyword_word(out, " LOCK=", di->lock));
         break;
     }
     default: P(print_other(out, s)); break;

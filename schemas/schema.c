@@ -92,6 +92,7 @@ int schema_err_server_code(int code)
     case SCHEMA_ERR_INVISIBLE: return 4108;
     case SCHEMA_ERR_KEY_TOO_LONG: return 1071;
     case SCHEMA_ERR_CONFLICT: return 1302;
+    case SCHEMA_ERR_BAD_EXPR: return 1901;
     case TRACKER_ERR_UNKNOWN_DB: return 1049;
     case TRACKER_ERR_DB_EXISTS: return 1007;
     case TRACKER_ERR_DROP_DB: return 1008;
@@ -99,6 +100,7 @@ int schema_err_server_code(int code)
     case TRACKER_ERR_UNKNOWN_TABLE: return 1051;
     case TRACKER_ERR_NO_SUCH_TABLE: return 1146;
     case TRACKER_ERR_NOT_UNIQUE: return 1066;
+    case TRACKER_ERR_NO_DB: return 1046;
     default: return 0;
     }
 }
@@ -2173,6 +2175,96 @@ static int apply_option(schema_table_options *o, const schema_option *op, const 
     return set_other_option(o, key, val) ? nomem(err) : 0;
 }
 
+// next_ident finds the next back-quoted identifier in expression text, skipping string
+// literals; stores it (unquoted) in buf and its source span in *start/*end. Expressions are
+// the parser's source text, so only back-quoted names are recognised as column references.
+static bool next_ident(const char **p, char *buf, size_t size, const char **start,
+                       const char **end)
+{
+    const char *s = *p;
+    while (*s) {
+        if (*s == '\'' || *s == '"') {
+            char q = *s++;
+            while (*s && !(*s == q && s[1] != q)) {
+                if (*s == '\\' && s[1])
+                    s++;
+                else if (*s == q)
+                    s++;
+                s++;
+            }
+            if (*s)
+                s++;
+            continue;
+        }
+        if (*s == '`') {
+            size_t n = 0;
+            *start = s++;
+            while (*s && !(*s == '`' && s[1] != '`')) {
+                if (*s == '`')
+                    s++;
+                if (n + 1 < size)
+                    buf[n++] = *s;
+                s++;
+            }
+            buf[n] = '\0';
+            if (*s)
+                s++;
+            *end = s;
+            *p = s;
+            return true;
+        }
+        s++;
+    }
+    *p = s;
+    return false;
+}
+
+// check_unknown_ref reports the first back-quoted name in expr that is no column of cols.
+static int check_unknown_ref(const char *expr, const schema_column *cols, size_t n, dm_err *err)
+{
+    char name[256];
+    const char *p = expr, *a, *b;
+    while (next_ident(&p, name, sizeof(name), &a, &b)) {
+        size_t i;
+        for (i = 0; i < n; i++)
+            if (schema_name_eq(cols[i].name, name))
+                break;
+        if (i == n)
+            return fail(err, SCHEMA_ERR_UNKNOWN_COLUMN, "Unknown column '%s' in 'CHECK'", name);
+        if (cols[i].auto_increment)
+            return fail(err, SCHEMA_ERR_BAD_EXPR,
+                        "Function or expression 'AUTO_INCREMENT' cannot be used in the CHECK "
+                        "clause of `%s`",
+                        cols[i].name);
+    }
+    return 0;
+}
+
+void schema_table_sort_keys(schema_table *t)
+{
+    key_work *keys = calloc(t->n_idx ? t->n_idx : 1, sizeof(*keys));
+    if (keys == NULL)
+        return; // the order stays as it is; nothing is lost
+    for (size_t i = 0; i < t->n_idx; i++) {
+        key_work *k = &keys[i];
+        k->ix = t->idx[i];
+        k->order = i;
+        k->long_hash = k->ix.using_type != NULL && strcmp(k->ix.using_type, "HASH") == 0 &&
+                       k->ix.kind == SCHEMA_INDEX_UNIQUE;
+        for (size_t p = 0; p < k->ix.n_parts; p++) {
+            const schema_column *c = schema_table_find_column(t, k->ix.parts[p].column, NULL);
+            if (c != NULL && !c->not_null)
+                k->null_part = true;
+            if (k->ix.parts[p].prefix > 0)
+                k->partial = true;
+        }
+    }
+    qsort(keys, t->n_idx, sizeof(*keys), key_cmp);
+    for (size_t i = 0; i < t->n_idx; i++)
+        t->idx[i] = keys[i].ix;
+    free(keys);
+}
+
 // ---------------------------------------------------------------------------------------
 // CREATE TABLE
 
@@ -2313,6 +2405,10 @@ int schema_table_build(schema_table **out, const char *name, const schema_create
         goto done;
     for (size_t i = 0; i < def->n_checks; i++)
         if ((rc = add_check(t, &def->checks[i], err)) != 0)
+            goto done;
+    for (size_t i = 0; i < def->n_checks; i++)
+        if ((rc = check_unknown_ref(def->checks[i].expr ? def->checks[i].expr : "", t->cols,
+                                    t->n_cols, err)) != 0)
             goto done;
 done:
     free_keys(keys, n_keys);
@@ -2905,8 +3001,37 @@ int schema_table_alter(schema_table *t, const schema_alter_spec *specs, size_t n
             }
         if (dropped)
             continue;
-        schema_check k;
-        if (check_copy(&k, &t->checks[ci]) != 0 || schema_table_push_check(nt, &k) != 0) {
+        // Column references follow renames; a check on a dropped column is dropped with it.
+        dm_buf ex;
+        char name[256];
+        const char *p = t->checks[ci].expr, *a, *b, *from = p;
+        bool gone = false;
+        dm_buf_init(&ex);
+        while (!gone && next_ident(&p, name, sizeof(name), &a, &b)) {
+            const wcol *w = NULL;
+            for (size_t j = 0; j < nl.n && w == NULL; j++)
+                if (nl.v[j].old_name != NULL && schema_name_eq(nl.v[j].old_name, name))
+                    w = &nl.v[j];
+            if (w == NULL) {
+                gone = true;
+                break;
+            }
+            if (dm_buf_append(&ex, from, (size_t)(a - from)) || schema_quote_ident(&ex, w->col.name))
+                oom = true;
+            from = b;
+        }
+        if (!gone && dm_buf_puts(&ex, from))
+            oom = true;
+        schema_check k = {0};
+        if (!gone && !oom) {
+            k.name = schema_strdup(t->checks[ci].name, &oom);
+            k.expr = dm_buf_detach(&ex);
+            if (k.expr == NULL)
+                oom = true;
+        }
+        dm_buf_fini(&ex);
+        if (oom || (!gone && schema_table_push_check(nt, &k) != 0)) {
+            schema_check_fini(&k);
             rc = nomem(err);
             goto done;
         }
@@ -2957,10 +3082,34 @@ int schema_table_alter(schema_table *t, const schema_alter_spec *specs, size_t n
         }
         old_first_primary = ok;
     }
+    // Repeated names are reported before any expression is looked at.
     for (size_t i = 0; i < n_specs; i++)
         if (!skip[i] && specs[i].kind == SCHEMA_ALTER_ADD_CHECK &&
             (rc = add_check(nt, &specs[i].check, err)) != 0)
             goto done;
+    for (size_t i = 0; i < n_specs; i++) {
+        if (skip[i] || specs[i].kind != SCHEMA_ALTER_ADD_CHECK)
+            continue;
+        char name[256];
+        const char *p = specs[i].check.expr ? specs[i].check.expr : "", *a, *b;
+        while (next_ident(&p, name, sizeof(name), &a, &b)) {
+            size_t j;
+            for (j = 0; j < nl.n; j++)
+                if (schema_name_eq(nl.v[j].col.name, name))
+                    break;
+            if (j == nl.n) {
+                rc = fail(err, SCHEMA_ERR_UNKNOWN_COLUMN, "Unknown column '%s' in 'CHECK'", name);
+                goto done;
+            }
+            if (nl.v[j].col.auto_increment) {
+                rc = fail(err, SCHEMA_ERR_BAD_EXPR,
+                          "Function or expression 'AUTO_INCREMENT' cannot be used in the CHECK "
+                          "clause of `%s`",
+                          nl.v[j].col.name);
+                goto done;
+            }
+        }
+    }
     for (size_t i = 0; i < n_specs; i++) {
         const schema_alter_spec *s = &specs[i];
         if (s->kind == SCHEMA_ALTER_RENAME_TABLE && s->new_name != NULL) {

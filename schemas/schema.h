@@ -46,6 +46,8 @@
 #define SCHEMA_ERR_BAD_PREFIX 44516       // ER_WRONG_SUB_KEY 1089: bad index prefix length
 #define SCHEMA_ERR_TOO_LONG 44517         // ER_TOO_BIG_FIELDLENGTH 1074 / ER_TOO_BIG_DISPLAYWIDTH 1439
 #define SCHEMA_ERR_INVISIBLE 44519        // ER_INVISIBLE_NOT_NULL_WITHOUT_DEFAULT 4108
+#define SCHEMA_ERR_BAD_EXPR 44523         // ER_GENERATED_COLUMN_FUNCTION_IS_NOT_ALLOWED 1901:
+                                          // a CHECK on an AUTO_INCREMENT column
 #define SCHEMA_ERR_CONFLICT 44522         // ER_CONFLICTING_DECLARATIONS 1302: two charsets given
 #define SCHEMA_ERR_KEY_TOO_LONG 44521     // ER_TOO_LONG_KEY 1071: key over the engine's maximum
 #define SCHEMA_ERR_BLOB_KEY 44518         // ER_BLOB_KEY_WITHOUT_LENGTH 1170: BLOB key without length
@@ -302,7 +304,7 @@ int schema_table_set_name(schema_table *t, const char *name, dm_err *err);
 int schema_table_print(dm_buf *out, const schema_table *t, dm_err *err);
 
 // schema_table_to_json returns a new JSON object (caller owns the reference) describing t
-// completely, or NULL when out of memory. Returned as struct json_t * so this header does not
+// completely, or NULL when out of memory or when a name or text is not valid UTF-8. Returned as struct json_t * so this header does not
 // need jansson.h.
 struct json_t *schema_table_to_json(const schema_table *t);
 

@@ -37,6 +37,9 @@ void schema_table_free_parts(schema_table *t);
 int schema_table_push_column(schema_table *t, schema_column *c);
 int schema_table_push_index(schema_table *t, schema_index *x);
 int schema_table_push_check(schema_table *t, schema_check *c);
+// schema_table_sort_keys orders t's keys as CREATE TABLE does (CREATE TABLE ... LIKE
+// re-creates the table, so its keys are sorted afresh).
+void schema_table_sort_keys(schema_table *t);
 int schema_resolve_column(schema_column *c, const schema_column *def, const char *tcs,
                           const char *tcoll, schema_late_err *late, dm_err *err);
 

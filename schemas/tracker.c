@@ -788,7 +788,7 @@ static int need_db(const tracker *t, tdb **out, const char *db, dm_err *err)
 {
     *out = NULL;
     if (db == NULL)
-        return terr(err, TRACKER_ERR_UNKNOWN_DB, "No database selected");
+        return terr(err, TRACKER_ERR_NO_DB, "No database selected");
     *out = find_db(t, db);
     if (*out == NULL)
         return terr(err, TRACKER_ERR_UNKNOWN_DB, "Unknown database '%s'", db);
@@ -824,6 +824,7 @@ static int apply_create_table(tracker *t, const ddl_create_table *c, const char 
                         sdb ? sdb : "", c->like.name);
         if ((rc = schema_table_clone(&nt, src, err)))
             return rc;
+        schema_table_sort_keys(nt);
         if ((rc = schema_table_set_name(nt, c->table.name, err)))
             goto done;
     } else {
@@ -1109,20 +1110,25 @@ json_t *tracker_to_json(const tracker *t)
                           "server_charset", t->server_charset, "server_collation",
                           t->server_collation, "default_engine", t->engine);
     json_t *dbs = json_array();
-    if (o == NULL || dbs == NULL || json_object_set_new(o, "databases", dbs)) {
+    if (o == NULL || dbs == NULL || json_object_set(o, "databases", dbs)) {
         json_decref(o);
+        json_decref(dbs);
         return NULL;
     }
+    json_decref(dbs);
     for (tdb *d = t->dbs; d != NULL; d = d->hh.next) {
         json_t *jd = json_pack("{s:s,s:s,s:s}", "name", d->name, "charset", d->charset,
                                "collation", d->collation);
         json_t *tabs = json_array();
-        if (jd == NULL || tabs == NULL || json_object_set_new(jd, "tables", tabs) ||
-            json_array_append_new(dbs, jd)) {
+        if (jd == NULL || tabs == NULL || json_object_set(jd, "tables", tabs) ||
+            json_array_append(dbs, jd)) {
             json_decref(jd);
+            json_decref(tabs);
             json_decref(o);
             return NULL;
         }
+        json_decref(jd);
+        json_decref(tabs);
         for (ttable *x = d->tables; x != NULL; x = x->hh.next) {
             json_t *jt = schema_table_to_json(x->t);
             if (jt == NULL || json_array_append_new(tabs, jt)) {

@@ -34,6 +34,7 @@
 #define TRACKER_ERR_UNKNOWN_TABLE 44534 // ER_BAD_TABLE_ERROR 1051: Unknown table 'db.x' (DROP)
 #define TRACKER_ERR_NO_SUCH_TABLE 44535 // ER_NO_SUCH_TABLE 1146: Table 'db.x' doesn't exist
 #define TRACKER_ERR_BAD_STATE 44536     // saved tracker JSON is malformed
+#define TRACKER_ERR_NO_DB 44539         // ER_NO_DB_ERROR 1046: No database selected
 #define TRACKER_ERR_NOT_UNIQUE 44538    // ER_NONUNIQ_TABLE 1066: CREATE TABLE t LIKE t
 #define TRACKER_ERR_UNSUPPORTED 44537   // a statement whose effect cannot be derived from its
                                         // text (CREATE TABLE ... SELECT, functional key parts)
@@ -98,7 +99,8 @@ int tracker_list_tables(char ***out, size_t *n_out, const tracker *t, const char
 void tracker_free_names(char **names, size_t n);
 
 // tracker_to_json returns a new JSON object with the whole catalog (caller owns the
-// reference), or NULL when out of memory.
+// reference), or NULL when out of memory or when a name or text is not valid UTF-8 (JSON
+// cannot hold it).
 struct json_t *tracker_to_json(const tracker *t);
 
 // tracker_from_json makes a new tracker from tracker_to_json's output. The options stored in

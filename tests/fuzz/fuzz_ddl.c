@@ -19,6 +19,10 @@ static int rename_cb(void *ctx, const char *db, const char *table, const char **
     return 0;
 }
 
+// The options of the current input: an input starting with byte 0x01 is lexed with
+// ANSI_QUOTES.
+static ddl_parse_opts opts;
+
 // check_roundtrip aborts when s does not survive print + parse unchanged.
 static void check_roundtrip(const ddl_stmt *s, const char *stage)
 {
@@ -30,7 +34,7 @@ static void check_roundtrip(const ddl_stmt *s, const char *stage)
     dm_buf_init(&d2);
     if (ddl_print(&p, s, NULL) != 0 || ddl_dump(&d1, s, NULL) != 0)
         abort();
-    if (ddl_parse(&s2, p.data, p.len, NULL, &e) != 0) {
+    if (ddl_parse(&s2, p.data, p.len, &opts, &e) != 0) {
         fprintf(stderr, "%s: printed SQL does not parse: %s\nprinted: %s\n", stage, e.message, p.data);
         abort();
     }
@@ -53,7 +57,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t n_parts = 0, n_refs = 0;
     ddl_table_ref *refs = NULL;
     dm_err e;
-    if (ddl_parse(&s, (const char *)data, size, NULL, &e) != 0) {
+    opts.ansi_quotes = size > 0 && data[0] == 0x01;
+    if (opts.ansi_quotes) {
+        data++;
+        size--;
+    }
+    if (ddl_parse(&s, (const char *)data, size, &opts, &e) != 0) {
         if (e.code == 0 || e.message[0] == '\0')
             abort();  // every failure must say why
         return 0;

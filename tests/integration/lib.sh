@@ -5,6 +5,9 @@ set -euo pipefail
 : "${DM_SOURCE_DIR:=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
 : "${DM_BUILD_DIR:=$DM_SOURCE_DIR/build/asan}"
 export DM_SANDBOX_DIR=${DM_SANDBOX_DIR:-/tmp/dm-sandbox}
+# Servers started by this test belong to it: if the test is killed before its cleanup runs,
+# the next `sandbox.sh up` anywhere removes them (see ops/sandbox.sh gc).
+export DM_SANDBOX_OWNER=$$
 SANDBOX="$DM_SOURCE_DIR/ops/sandbox.sh"
 TEST_NAME=$(basename "${0%.sh}")
 TEST_TMP=$(mktemp -d "/tmp/dm-$TEST_NAME.XXXXXX")

@@ -284,6 +284,25 @@ static void test_print_canonical(void **state)
     assert_prints("create view v as select 1", "create view `v` as select 1");
 }
 
+static void test_system_versioning(void **state)
+{
+    ddl_stmt *s;
+    (void)state;
+    s = parse_ok("CREATE TABLE t (x INT) ENGINE=InnoDB WITH SYSTEM VERSIONING");
+    assert_int_equal(s->u.create_table.n_options, 2);
+    assert_string_equal(s->u.create_table.options[1].name, "WITH SYSTEM VERSIONING");
+    assert_null(s->u.create_table.options[1].value);
+    assert_null(s->u.create_table.select);
+    ddl_stmt_destroy(s);
+    assert_prints("create table t (x int) with system versioning",
+                  "CREATE TABLE `t` (`x` INT) WITH SYSTEM VERSIONING");
+    // a procedure body keeps its ';'
+    s = parse_ok("CREATE PROCEDURE p() BEGIN SELECT 1; SELECT 2; END");
+    assert_int_equal(s->kind, DDL_STMT_CREATE_PROCEDURE);
+    assert_string_equal(s->u.other.object.name, "p");
+    ddl_stmt_destroy(s);
+}
+
 static void test_ansi_quotes(void **state)
 {
     ddl_parse_opts o = {.ansi_quotes = true};
@@ -342,6 +361,12 @@ static void test_alter_ast(void **state)
     assert_int_equal(at->specs[15].kind, DDL_ALTER_FORCE);
     assert_int_equal(at->specs[16].kind, DDL_ALTER_ORDER_BY);
     assert_int_equal(at->specs[17].kind, DDL_ALTER_DISABLE_KEYS);
+    ddl_stmt_destroy(s);
+
+    s = parse_ok("ALTER TABLE t ORDER BY a, b DESC, ADD COLUMN c INT");
+    assert_int_equal(s->u.alter_table.n_specs, 2);
+    assert_string_equal(s->u.alter_table.specs[0].value, "a, b DESC");
+    assert_int_equal(s->u.alter_table.specs[1].kind, DDL_ALTER_ADD_COLUMN);
     ddl_stmt_destroy(s);
 
     s = parse_ok("ALTER TABLE t DROP PARTITION p0, p1");
@@ -559,6 +584,8 @@ static void test_errors(void **state)
     assert_error("FROBNICATE t", DDL_ERR_SYNTAX, "a statement");
     assert_error("CREATE TABLE t (a INT COMMENT 'x)", DDL_ERR_LEX, "unterminated string");
     assert_error("DROP TABLE select", DDL_ERR_SYNTAX, "an identifier");
+    assert_error("USE db; CREATE TABLE t (a INT)", DDL_ERR_SYNTAX, "one statement");
+    assert_error("CREATE TABLE t (a INT) `SELECT`=1", DDL_ERR_SYNTAX, "a table option");
     {
         // the quoted statement is truncated
         char big[2000];
@@ -585,6 +612,7 @@ int main(void)
         cmocka_unit_test(test_lex_literals),  cmocka_unit_test(test_lex_comments),
         cmocka_unit_test(test_lex_errors),    cmocka_unit_test(test_create_table_ast),
         cmocka_unit_test(test_print_canonical), cmocka_unit_test(test_ansi_quotes),
+        cmocka_unit_test(test_system_versioning),
         cmocka_unit_test(test_alter_ast),     cmocka_unit_test(test_classify),
         cmocka_unit_test(test_tables),        cmocka_unit_test(test_rename),
         cmocka_unit_test(test_split),         cmocka_unit_test(test_errors),

@@ -13,7 +13,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "ddl.h"
+
+// When DDL_CORPUS_EXPORT names a file, every CREATE TABLE entry is also written there as one
+// JSON object per line (its SQL printed after moving every table into a database of its
+// own), for tests/integration/test_ddl_corpus_mariadb.sh to run on a real server.
+static FILE *export_file;
+static int export_seq;
 
 static char *slurp(const char *path, size_t *len)
 {
@@ -34,6 +42,14 @@ static char *slurp(const char *path, size_t *len)
     }
     fclose(f);
     return buf;
+}
+
+static char *printed_sql(const ddl_stmt *s)
+{
+    dm_buf b;
+    dm_buf_init(&b);
+    assert_int_equal(ddl_print(&b, s, NULL), 0);
+    return dm_buf_detach(&b);
 }
 
 // roundtrip checks parse(print(s)) == s and returns the printed SQL (caller frees).
@@ -72,6 +88,55 @@ static int prefix_rename(void *ctx, const char *db, const char *table, const cha
     return 0;
 }
 
+static int export_rename(void *ctx, const char *db, const char *table, const char **new_db,
+                         const char **new_table, dm_err *err)
+{
+    (void)db;
+    (void)table;
+    (void)new_table;
+    (void)err;
+    *new_db = ctx;
+    return 0;
+}
+
+// export_entry writes one CREATE TABLE entry for the real-server check. An entry that holds
+// "-- mariadb-skip: reason" is exported with that reason so the check lists it.
+static void export_entry(const char *where, const char *sql, size_t len)
+{
+    ddl_stmt *s = NULL;
+    char db[32], *p;
+    const char *skip;
+    json_t *o;
+    char *line;
+    if (export_file == NULL || ddl_parse(&s, sql, len, NULL, NULL) != 0)
+        return;
+    if (s->kind != DDL_STMT_CREATE_TABLE) {
+        ddl_stmt_destroy(s);
+        return;
+    }
+    snprintf(db, sizeof(db), "ddlc_%d", ++export_seq);
+    assert_int_equal(ddl_rename(s, db, export_rename, db, NULL), 0);
+    p = printed_sql(s);
+    o = json_object();
+    json_object_set_new(o, "where", json_string(where));
+    json_object_set_new(o, "db", json_string(db));
+    json_object_set_new(o, "sql", json_string(p));
+    if (s->u.create_table.has_like)
+        json_object_set_new(o, "like", json_string(s->u.create_table.like.name));
+    skip = memmem(sql, len, "-- mariadb-skip:", 16);
+    if (skip) {
+        const char *e = memchr(skip, '\n', len - (size_t)(skip - sql));
+        size_t n = e ? (size_t)(e - skip) : len - (size_t)(skip - sql);
+        json_object_set_new(o, "skip", json_stringn(skip + 16, n - 16));
+    }
+    line = json_dumps(o, JSON_COMPACT);
+    fprintf(export_file, "%s\n", line);
+    free(line);
+    json_decref(o);
+    free(p);
+    ddl_stmt_destroy(s);
+}
+
 static int check_entry(const char *file, int line, const char *sql, size_t len)
 {
     ddl_stmt *s = NULL, **parts = NULL;
@@ -82,6 +147,7 @@ static int check_entry(const char *file, int line, const char *sql, size_t len)
     ddl_table_ref *refs = NULL;
     size_t n_refs = 0;
     snprintf(what, sizeof(what), "%s:%d", file, line);
+    export_entry(what, sql, len);
     if (ddl_parse(&s, sql, len, NULL, &e) != 0)
         fail_msg("%s: does not parse: %s", what, e.message);
     assert_int_not_equal(s->kind, DDL_STMT_UNKNOWN);
@@ -152,6 +218,10 @@ static void test_corpus(void **state)
     int total = 0;
     (void)state;
     snprintf(dir, sizeof(dir), "%s/ddl/corpus", dir_env ? dir_env : DM_TEST_DATA_DIR);
+    if (getenv("DDL_CORPUS_EXPORT")) {
+        export_file = fopen(getenv("DDL_CORPUS_EXPORT"), "w");
+        assert_non_null(export_file);
+    }
     d = opendir(dir);
     assert_non_null(d);
     while ((de = readdir(d)) != NULL) {
@@ -162,14 +232,29 @@ static void test_corpus(void **state)
         total += check_file(path, de->d_name);
     }
     closedir(d);
+    if (export_file)
+        fclose(export_file);
     printf("ddl corpus: %d statements parsed, printed, re-parsed, split and renamed\n", total);
     assert_true(total >= 500);
+}
+
+// test_extra_corpus checks the statements of the file named by DDL_EXTRA_CORPUS the same
+// way (the real-server test passes MariaDB's SHOW CREATE TABLE outputs); nothing to do when
+// the variable is not set.
+static void test_extra_corpus(void **state)
+{
+    const char *path = getenv("DDL_EXTRA_CORPUS");
+    (void)state;
+    if (path == NULL)
+        return;
+    printf("ddl extra corpus: %d statements from %s round-trip\n", check_file(path, path), path);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_corpus),
+        cmocka_unit_test(test_extra_corpus),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -172,6 +172,15 @@ static void test_resend_heartbeat_checksum(void **state)
     assert_int_equal(e.pos, 5ull << 32);
     assert_string_equal(e.file, "mysql-bin.000002");
 
+    // MariaDB's fake GTID_LIST at a GTID start: artificial, no position, not data.
+    uint8_t gl[4] = {0};
+    n = ev(163, 0x20, 0, 1300, gl, sizeof(gl), true);
+    assert_int_equal(binlog_client_decode(&e, &st, pkt, n, &err), 0);
+    assert_int_equal(e.kind, BINLOG_CLIENT_ARTIFICIAL);
+    assert_int_equal(e.type, 163);
+    assert_int_equal(e.pos, 1234);
+    assert_int_equal(st.pos, 1234);
+
     // A flipped bit fails the CRC check and names the position.
     uint8_t body[30] = {1, 2, 3};
     n = ev(16, 0, 1700000000, 1234 + 53, body, sizeof(body), true);
@@ -222,12 +231,49 @@ static void test_malformed(void **state)
     assert_int_equal(e.kind, BINLOG_CLIENT_HEARTBEAT);
 }
 
+static void test_dump_gtid_encoding(void **state)
+{
+    (void)state;
+    dm_buf b;
+    dm_err err;
+    dm_buf_init(&b);
+    // uuid:1-5:7 is the intervals [1,6) and [7,8) (end exclusive).
+    assert_int_equal(binlog_client_encode_dump_gtid(&b, 4242, "3e11fa47-71ca-11e1-9e33-c80aa9429562:1-5:7", false, &err), 0);
+    const uint8_t *p = (const uint8_t *)b.data;
+    assert_int_equal(b.len, 22 + 8 + 16 + 8 + 2 * 16);
+    assert_int_equal(p[0] | p[1] << 8, 0x04);                      // THROUGH_GTID
+    assert_int_equal(p[2] | p[3] << 8 | p[4] << 16 | (uint32_t)p[5] << 24, 4242);
+    assert_int_equal(p[6] | p[7] << 8 | p[8] << 16 | (uint32_t)p[9] << 24, 0); // file name length
+    assert_int_equal(p[10], 4);                                    // position 4 (u64)
+    assert_int_equal(p[18] | p[19] << 8, 8 + 16 + 8 + 32);         // data size
+    const uint8_t *d = p + 22;
+    assert_int_equal(d[0], 1);                                     // one sid
+    static const uint8_t uuid[16] = {0x3e, 0x11, 0xfa, 0x47, 0x71, 0xca, 0x11, 0xe1,
+                                     0x9e, 0x33, 0xc8, 0x0a, 0xa9, 0x42, 0x95, 0x62};
+    assert_memory_equal(d + 8, uuid, 16);
+    assert_int_equal(d[24], 2);                                    // two intervals
+    assert_int_equal(d[32], 1);
+    assert_int_equal(d[40], 6);
+    assert_int_equal(d[48], 7);
+    assert_int_equal(d[56], 8);
+    // An empty set is allowed (size 0); non-blocking sets flag 0x01.
+    dm_buf_reset(&b);
+    assert_int_equal(binlog_client_encode_dump_gtid(&b, 1, "", true, &err), 0);
+    assert_int_equal(((const uint8_t *)b.data)[0], 0x05);
+    assert_int_equal(b.len, 22 + 8);
+    dm_buf_reset(&b);
+    assert_int_not_equal(binlog_client_encode_dump_gtid(&b, 1, "0-1-5", false, &err), 0);
+    assert_non_null(strstr(err.message, "MySQL GTID start"));
+    dm_buf_fini(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_position_tracking),
         cmocka_unit_test(test_resend_heartbeat_checksum),
         cmocka_unit_test(test_malformed),
+        cmocka_unit_test(test_dump_gtid_encoding),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -45,6 +45,7 @@ CREATE TABLE lc (a INT NULL, b INT NULL) PARTITION BY LIST COLUMNS(a,b) (
     PARTITION p3 VALUES IN( (1,3), (2,2), (2,3), (3,2), (3,3) )
 )
 
+-- mariadb-skip: the partition DATA/INDEX DIRECTORY paths do not exist on the test host
 CREATE TABLE th (id INT, name VARCHAR(30), adate DATE) PARTITION BY LIST(YEAR(adate)) (
   PARTITION p1999 VALUES IN (1995, 1999, 2003) DATA DIRECTORY = '/var/appdata/95/data' INDEX DIRECTORY = '/var/appdata/95/idx',
   PARTITION p2000 VALUES IN (1996, 2000, 2004) DATA DIRECTORY = '/var/appdata/96/data' INDEX DIRECTORY = '/var/appdata/96/idx'
@@ -62,22 +63,31 @@ CREATE TABLE new_tbl (LIKE orig_tbl)
 
 CREATE TABLE IF NOT EXISTS db2.new_tbl LIKE db1.orig_tbl
 
+-- mariadb-skip: selects from a table the entry does not create
 CREATE TABLE new_tbl AS SELECT * FROM orig_tbl
 
+-- mariadb-skip: selects from a table the entry does not create
 CREATE TABLE new_tbl SELECT * FROM orig_tbl
 
+-- mariadb-skip: selects from a table the entry does not create
 CREATE TABLE test (a INT NOT NULL AUTO_INCREMENT, PRIMARY KEY (a), KEY(b)) ENGINE=InnoDB SELECT b,c FROM test2
 
+-- mariadb-skip: selects from a table the entry does not create
 CREATE TABLE bar (m INT) SELECT n FROM foo
 
+-- mariadb-skip: selects from a table the entry does not create
 CREATE TABLE bar (UNIQUE (n)) SELECT n FROM foo
 
+-- mariadb-skip: selects from tables the entry does not create
 CREATE TABLE artists_and_works SELECT artist.name, COUNT(work.artist_id) AS number_of_works FROM artist LEFT JOIN work ON artist.id = work.artist_id GROUP BY artist.id
 
+-- mariadb-skip: selects from a table the entry does not create
 CREATE TABLE foo (a TINYINT NOT NULL) SELECT b+1 AS a FROM bar
 
+-- mariadb-skip: MySQL 8 syntax: CONSTRAINT name on a column-level CHECK
 CREATE TABLE t1 (c1 INT CHECK (c1 > 10), c2 INT CONSTRAINT c2_positive CHECK (c2 > 0), c3 INT CHECK (c3 < 100), CONSTRAINT c1_nonzero CHECK (c1 <> 0), CHECK (c1 > c3))
 
+-- mariadb-skip: MySQL 8 syntax: CONSTRAINT name on a column-level CHECK
 CREATE TABLE t1 (CHECK (c1 <> c2), c1 INT CHECK (c1 > 10), c2 INT CONSTRAINT c2_positive CHECK (c2 > 0), c3 INT CHECK (c3 < 100), CONSTRAINT c1_nonzero CHECK (c1 <> 0), CHECK (c1 > c3))
 
 CREATE TABLE t1 (a INT CHECK (a>2), b INT CHECK (b>2), CONSTRAINT a_greater CHECK (a>b))
@@ -114,6 +124,7 @@ CREATE TABLE t1 (a INT, b INT GENERATED ALWAYS AS (a+1) STORED, c INT GENERATED 
 
 CREATE TABLE table1 (a INT NOT NULL, b VARCHAR(32), c INT AS (a MOD 10) VIRTUAL, d VARCHAR(5) AS (LEFT(b,5)) PERSISTENT)
 
+-- mariadb-skip: MySQL only: the -> JSON operator
 CREATE TABLE jemp (c JSON, g INT GENERATED ALWAYS AS (c->"$.id"), INDEX i (g))
 
 CREATE TABLE jemp (c JSON, g INT GENERATED ALWAYS AS (JSON_EXTRACT(c, '$.id')) STORED, INDEX i (g))
@@ -136,11 +147,12 @@ CREATE TABLE t1 (ts TIMESTAMP NULL DEFAULT NULL ON UPDATE CURRENT_TIMESTAMP)
 
 CREATE TABLE t1 (i INT DEFAULT -1, c VARCHAR(10) DEFAULT '', price DOUBLE(16,2) DEFAULT 0.00)
 
+-- mariadb-skip: MySQL only: UUID_TO_BIN()
 CREATE TABLE t1 (f FLOAT DEFAULT (RAND() * RAND()), b BINARY(16) DEFAULT (UUID_TO_BIN(UUID())), d DATE DEFAULT (CURRENT_DATE + INTERVAL 1 YEAR), p POINT DEFAULT (Point(0,0)), j JSON DEFAULT (JSON_ARRAY()))
 
 CREATE TABLE t1 (a INT DEFAULT 1, b INT DEFAULT (a+1), c VARCHAR(36) DEFAULT UUID())
 
-CREATE TABLE t (id INT PRIMARY KEY, u VARCHAR(20) UNIQUE, v VARCHAR(20) UNIQUE KEY, w INT KEY)
+CREATE TABLE t (id INT, u VARCHAR(20) UNIQUE, v VARCHAR(20) UNIQUE KEY, w INT KEY)
 
 CREATE TABLE animals (id MEDIUMINT NOT NULL AUTO_INCREMENT, name CHAR(30) NOT NULL, PRIMARY KEY (id))
 
@@ -188,18 +200,22 @@ CREATE TABLE t (a CHAR VARYING(10), b CHARACTER VARYING(10), c CHARACTER(5), d V
 
 CREATE TABLE geom (g GEOMETRY NOT NULL, p POINT, l LINESTRING, pg POLYGON, mp MULTIPOINT, ml MULTILINESTRING, mpg MULTIPOLYGON, gc GEOMETRYCOLLECTION, SPATIAL INDEX(g)) ENGINE=InnoDB
 
+-- mariadb-skip: MySQL only: SRID column attribute
 CREATE TABLE geom (g GEOMETRY NOT NULL SRID 4326, SPATIAL KEY sp (g))
 
 CREATE TABLE opening_lines (id INT UNSIGNED AUTO_INCREMENT NOT NULL PRIMARY KEY, opening_line TEXT(500), author VARCHAR(200), title VARCHAR(200), FULLTEXT idx (opening_line)) ENGINE=InnoDB
 
+-- mariadb-skip: MySQL only: the ngram full-text parser plugin
 CREATE TABLE articles (id INT UNSIGNED AUTO_INCREMENT NOT NULL PRIMARY KEY, title VARCHAR(200), body TEXT, FULLTEXT (title,body) WITH PARSER ngram) ENGINE=InnoDB CHARACTER SET utf8mb4
 
 CREATE TABLE articles (id INT UNSIGNED AUTO_INCREMENT NOT NULL PRIMARY KEY, title VARCHAR(200), body TEXT, FULLTEXT KEY ft_tb (title, body)) ENGINE=InnoDB
 
 CREATE TABLE t1 (id INT NOT NULL, c1 TEXT, KEY k1 (c1(255)) COMMENT 'prefix index', KEY k2 (id) KEY_BLOCK_SIZE=8 USING HASH)
 
+-- mariadb-skip: MySQL only: VISIBLE/INVISIBLE indexes (MariaDB says IGNORED)
 CREATE TABLE t1 (i INT, j INT, k INT, INDEX i_idx (i) INVISIBLE, INDEX j_idx (j) VISIBLE, INDEX k_idx (k))
 
+-- mariadb-skip: MySQL only: functional key parts
 CREATE TABLE t1 (c1 INT, c2 INT, INDEX idx1 ((c1 + c2)), INDEX idx2 ((c1 + c2), (c1 - c2), c1))
 
 CREATE TABLE t1 (a INT, b INT, INDEX a_desc_b_asc (a DESC, b ASC))
@@ -212,6 +228,7 @@ CREATE TABLE t (id INT PRIMARY KEY COMMENT 'the id', v VARCHAR(10) COMMENT "doub
 
 CREATE TABLE t (id INT) COMMENT='a''b \\ c\nline'
 
+-- mariadb-skip: NDB only: STORAGE and COLUMN_FORMAT
 CREATE TABLE t1 (c1 INT STORAGE DISK, c2 INT STORAGE MEMORY COLUMN_FORMAT FIXED, c3 INT COLUMN_FORMAT DYNAMIC) ENGINE NDB
 
 CREATE TABLE t1 (a INT) ENGINE=InnoDB ROW_FORMAT=COMPRESSED KEY_BLOCK_SIZE=8
@@ -222,10 +239,12 @@ CREATE TABLE t1 (a INT) ENGINE=InnoDB AUTO_INCREMENT=100 AVG_ROW_LENGTH=100 CHEC
 
 CREATE TABLE t1 (a INT) ENGINE=InnoDB PAGE_COMPRESSED=1 PAGE_COMPRESSION_LEVEL=9
 
+-- mariadb-skip: needs a key management plugin
 CREATE TABLE t1 (a INT) ENGINE=InnoDB ENCRYPTED=YES ENCRYPTION_KEY_ID=2
 
 CREATE TABLE t1 (a INT) ENGINE=Aria TRANSACTIONAL=1 PAGE_CHECKSUM=1
 
+-- mariadb-skip: MySQL only: general tablespaces
 CREATE TABLE t1 (a INT) ENGINE=InnoDB TABLESPACE=innodb_system
 
 CREATE TABLE t1 (a INT) ENGINE=InnoDB DATA DIRECTORY='/tmp/data'
@@ -234,6 +253,7 @@ CREATE TABLE t1 (a INT) ENGINE=MyISAM DATA DIRECTORY='/tmp/data' INDEX DIRECTORY
 
 CREATE TABLE total (a INT NOT NULL AUTO_INCREMENT, message CHAR(20), INDEX(a)) ENGINE=MERGE UNION=(t1,t2) INSERT_METHOD=LAST
 
+-- mariadb-skip: the FEDERATED engine is not installed on a stock server
 CREATE TABLE federated_table (id INT(20) NOT NULL AUTO_INCREMENT, name VARCHAR(32) NOT NULL DEFAULT '', PRIMARY KEY (id)) ENGINE=FEDERATED DEFAULT CHARSET=latin1 CONNECTION='mysql://fed_user@remote_host:9306/federated/test_table'
 
 CREATE TABLE t1 (a INT, b INT) ENGINE=InnoDB, DEFAULT CHARSET=utf8mb4, COLLATE=utf8mb4_general_ci
@@ -246,6 +266,7 @@ CREATE TABLE t1 (a INT) DEFAULT CHARACTER SET = utf8 DEFAULT COLLATE = utf8_gene
 
 CREATE TEMPORARY TABLE tmp (id INT)
 
+-- mariadb-skip: selects from a table the entry does not create
 CREATE TEMPORARY TABLE IF NOT EXISTS tmp_orders SELECT * FROM orders WHERE 1=0
 
 CREATE OR REPLACE TABLE t1 (a INT)
@@ -282,6 +303,7 @@ CREATE TABLE t (a INT, CONSTRAINT UNIQUE KEY uk (a))
 
 CREATE TABLE t (a INT, CONSTRAINT CHECK (a > 0))
 
+-- mariadb-skip: MySQL 8 only: [NOT] ENFORCED
 CREATE TABLE t (a INT CHECK (a > 0) NOT ENFORCED, b INT, CONSTRAINT b_chk CHECK (b < 10) ENFORCED)
 
 CREATE TABLE t (a INT, b INT, CONSTRAINT `a_b` CHECK (a IN (1, 2, 3) AND b BETWEEN 1 AND 10))
@@ -294,7 +316,7 @@ CREATE TABLE t (j LONGTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin DEFAULT NUL
 
 CREATE TABLE t (a INET6, b INET4, c UUID DEFAULT UUID())
 
-CREATE TABLE t (a INT COMPRESSED, b BLOB COMPRESSED, c VARCHAR(1000) COMPRESSED=zlib)
+CREATE TABLE t (b BLOB COMPRESSED, c VARCHAR(1000) COMPRESSED=zlib, d TEXT COMPRESSED NOT NULL)
 
 CREATE TABLE tbl (a INT, b CHAR(3)) ENGINE=MyISAM
 
@@ -324,6 +346,7 @@ CREATE TABLE `users` (
   KEY `users_is_admin_index` (`is_admin`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4
 
+-- mariadb-skip: MySQL 8 only: the utf8mb4_0900_ai_ci collation
 CREATE TABLE `orders` (
   `order_id` int NOT NULL AUTO_INCREMENT,
   `customer_id` int NOT NULL,
@@ -450,12 +473,16 @@ CREATE TABLE t (id INT, pid INT REFERENCES parent (id) ON DELETE CASCADE ON UPDA
 
 CREATE TABLE `test`.`t` (`a` int) ENGINE=InnoDB
 
+-- mariadb-skip: selects from a table the entry does not create
 CREATE TABLE test.t2 (a INT PRIMARY KEY) SELECT * FROM test.t1 WHERE a > 10
 
+-- mariadb-skip: selects from a table the entry does not create
 CREATE TABLE t2 IGNORE SELECT * FROM t1
 
+-- mariadb-skip: selects from a table the entry does not create
 CREATE TABLE t2 REPLACE SELECT * FROM t1
 
+-- mariadb-skip: selects from a table the entry does not create
 CREATE TABLE t2 (PRIMARY KEY (id)) AS SELECT id, name FROM t1
 
 CREATE TABLE t (a INT) SELECT 1 AS a UNION SELECT 2

@@ -216,8 +216,10 @@ DROP SEQUENCE IF EXISTS s, db.s2
 
 DROP TEMPORARY SEQUENCE IF EXISTS s
 
+-- mariadb-skip: needs the sequence s
 CREATE TABLE t (id INT DEFAULT NEXT VALUE FOR s, v INT)
 
+-- mariadb-skip: needs the sequence s
 CREATE TABLE t (id INT DEFAULT (NEXTVAL(s)), v INT)
 
 CREATE SERVER s FOREIGN DATA WRAPPER mysql OPTIONS (USER 'Remote', HOST '198.51.100.106', DATABASE 'test')

@@ -1,0 +1,31 @@
+// relay_rpc: relayd's RPC methods on top of dm_rpc (see docs/relayd.md for the JSON):
+//   status    {source?}                 -> {"name", "sources": [status...]}
+//   pause     {source}                  -> {"source", "stage"}
+//   resume    {source}                  -> {"source", "stage"}
+//   purge     {source, file}            -> {"segments", "bytes", "held"}
+//   segments  {source, after_segment | epoch+file+pos | gtid, wait_ms} -> segment + bytes
+// `source` may be left out when the daemon relays exactly one source.
+//
+// Threading: relay_rpc_handle is a dm_rpc_handler; it runs on any number of RPC workers at
+// once. The relay_rpc object is immutable after creation.
+//
+// Error codes: DM_ERR_NOT_FOUND (no such source), DM_RPC_ERR_UNKNOWN_METHOD,
+// DM_ERR_INVALID_ARG, and those of relay_source.h.
+#ifndef RELAY_RPC_H
+#define RELAY_RPC_H
+
+#include <stddef.h>
+
+#include "dm_rpc.h"
+#include "relay_source.h"
+
+typedef struct relay_rpc {
+    const char *name;          // the daemon's --name
+    relay_source **sources;    // borrowed; must outlive the RPC server
+    size_t n_sources;
+} relay_rpc;
+
+// relay_rpc_handle serves one request for the relay_rpc passed as arg.
+int relay_rpc_handle(dm_rpc_reply *out, const dm_rpc_request *req, void *arg, dm_err *err);
+
+#endif
