@@ -33,13 +33,14 @@ free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
 }
 
-# server_up NAME ROLE: starts a sandbox server (ROLE upstream|downstream) on a free port and
-# prints the port. The server is stopped when the test exits.
+# server_up NAME ROLE [-- MARIADBD_OPTIONS...]: starts a sandbox server (ROLE upstream|
+# downstream) on a free port and prints the port. The server is stopped when the test exits.
 server_up() {
   local name="$1-$$" role=$2 port
+  shift 2
   port=$(free_port)
   echo "$name" >>"$_REG_SERVERS"
-  "$SANDBOX" up "$name" "$port" "--$role" >&2
+  "$SANDBOX" up "$name" "$port" "--$role" "$@" >&2
   echo "$port"
 }
 

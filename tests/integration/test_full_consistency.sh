@@ -11,8 +11,6 @@ source "$(dirname "$0")/full_lib.sh"
 
 up=$(server_up consup upstream)
 down=$(server_up consdown downstream)
-# server_up runs in a command substitution, so its record of the servers is lost there:
-_servers+=("$(server_name consup)" "$(server_name consdown)")
 rows=4000
 sql "$up" "CREATE DATABASE bank; USE bank;
   CREATE TABLE a (id INT PRIMARY KEY, balance BIGINT NOT NULL) ENGINE=InnoDB;

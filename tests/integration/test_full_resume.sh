@@ -11,8 +11,6 @@ source "$(dirname "$0")/full_lib.sh"
 
 up=$(server_up resup upstream)
 down=$(server_up resdown downstream)
-# server_up runs in a command substitution, so its record of the servers is lost there:
-_servers+=("$(server_name resup)" "$(server_name resdown)")
 client "$up" <"$DM_SOURCE_DIR/tests/data/applier/alltypes.sql"
 sysbench_prepare "$up" 4 "${SB_ROWS:-50000}"
 sql "$up" "CREATE DATABASE other; CREATE TABLE other.ticks (id INT AUTO_INCREMENT PRIMARY KEY, at DATETIME(6))"

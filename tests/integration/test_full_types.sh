@@ -12,8 +12,6 @@ source "$(dirname "$0")/full_lib.sh"
 
 up=$(server_up fullup upstream)
 down=$(server_up fulldown downstream)
-# server_up runs in a command substitution, so its record of the servers is lost there:
-_servers+=("$(server_name fullup)" "$(server_name fulldown)")
 
 client "$up" <"$DM_SOURCE_DIR/tests/data/applier/alltypes.sql"
 sysbench_prepare "$up" 4 "${SB_ROWS:-20000}"
