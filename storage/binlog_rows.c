@@ -505,7 +505,7 @@ int binlog_table_map_decode(binlog_table_map **out, const binlog_fde *fde, const
     }
     memcpy(m->raw_, ev->post, total);
     br r = br_make(m->raw_, total);
-    uint64_t v;
+    uint64_t v = 0;
     br_uint(&r, ev->post_len == 6 ? 4 : 6, &m->table_id);
     br_u16(&r, &m->flags);
     uint8_t n;
@@ -707,7 +707,7 @@ int binlog_rows_decode(binlog_rows *out, const binlog_fde *fde, const binlog_eve
             }
         }
     }
-    uint64_t cols;
+    uint64_t cols = 0;
     if (!br_lenenc(&r, &cols) || cols == 0 || cols > 8 * (uint64_t)br_left(&r))
         return binlog_fail(err, BINLOG_ERR_BAD_EVENT,
                            "%s: column count %llu does not fit the event",
