@@ -1003,9 +1003,12 @@ static int position(parser *ps, ddl_alter_spec *sp)
 // ---------------------------------------------------------------------------------------
 // Table options
 
+static bool partition_op(const parser *ps, ddl_partition_op *op);
+
 static bool options_end(const parser *ps, bool alter)
 {
-    return at_end(ps) || (alter && is_o(ps, 0, ",")) || is_w(ps, 0, "PARTITION") || is_w(ps, 0, "AS") ||
+    ddl_partition_op op;
+    return at_end(ps) || (alter && is_o(ps, 0, ",")) || partition_op(ps, &op) || is_w(ps, 0, "PARTITION") || is_w(ps, 0, "AS") ||
            is_w(ps, 0, "SELECT") || is_w(ps, 0, "IGNORE") || is_w(ps, 0, "REPLACE") || is_o(ps, 0, "(") ||
            is_w(ps, 0, "WITH") || is_w(ps, 0, "VALUES") || is_w(ps, 0, "TABLE");
 }
