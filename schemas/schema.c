@@ -93,6 +93,7 @@ int schema_err_server_code(int code)
     case SCHEMA_ERR_KEY_TOO_LONG: return 1071;
     case SCHEMA_ERR_CONFLICT: return 1302;
     case SCHEMA_ERR_BAD_EXPR: return 1901;
+    case SCHEMA_ERR_FULLTEXT: return 1283;
     case TRACKER_ERR_UNKNOWN_DB: return 1049;
     case TRACKER_ERR_DB_EXISTS: return 1007;
     case TRACKER_ERR_DROP_DB: return 1008;
@@ -1876,10 +1877,17 @@ static int finish_keys(schema_table *t, key_work *keys, size_t n, int keep_first
         if (ix->n_parts == 0)
             return fail(err, SCHEMA_ERR_BAD_DEFINITION, "key '%s' has no columns",
                         ix->name ? ix->name : "");
-        for (size_t p = 0; p < ix->n_parts; p++)
-            if (find_col(t->cols, t->n_cols, ix->parts[p].column) == NULL)
+        for (size_t p = 0; p < ix->n_parts; p++) {
+            const schema_column *pc = find_col(t->cols, t->n_cols, ix->parts[p].column);
+            if (pc == NULL)
                 return fail(err, SCHEMA_ERR_KEY_COLUMN, "Key column '%s' doesn't exist in table",
                             ix->parts[p].column);
+            schema_base_type pb = pc->type.base;
+            if (ix->kind == SCHEMA_INDEX_FULLTEXT &&
+                !(pb == SCHEMA_TYPE_CHAR || pb == SCHEMA_TYPE_VARCHAR || is_text(pb)))
+                return fail(err, SCHEMA_ERR_FULLTEXT,
+                            "Column '%s' cannot be part of FULLTEXT index", pc->name);
+        }
         if (ix->kind != SCHEMA_INDEX_PRIMARY && ix->name != NULL)
             for (size_t j = 0; j < i; j++)
                 if (keys[j].ix.kind != SCHEMA_INDEX_PRIMARY && keys[j].ix.name != NULL &&
@@ -1900,8 +1908,8 @@ static int finish_keys(schema_table *t, key_work *keys, size_t n, int keep_first
             }
             schema_base_type b = col->type.base;
             if (ix->kind == SCHEMA_INDEX_FULLTEXT) {
-                if (!schema_type_is_string(b))
-                    return fail(err, SCHEMA_ERR_BAD_DEFINITION,
+                if (!(b == SCHEMA_TYPE_CHAR || b == SCHEMA_TYPE_VARCHAR || is_text(b)))
+                    return fail(err, SCHEMA_ERR_FULLTEXT,
                                 "Column '%s' cannot be part of FULLTEXT index", col->name);
                 part->prefix = 0;
             } else if (part->prefix > 0) {
@@ -2265,6 +2273,21 @@ void schema_table_sort_keys(schema_table *t)
     free(keys);
 }
 
+// check_added_refs: the CHECK constraints an ALTER adds must name existing columns.
+static int check_added_refs(const schema_table *nt, const schema_alter_spec *specs,
+                            size_t n_specs, const bool *skip, dm_err *err)
+{
+    for (size_t i = 0; i < n_specs; i++) {
+        if (skip[i] || specs[i].kind != SCHEMA_ALTER_ADD_CHECK)
+            continue;
+        int rc = check_unknown_ref(specs[i].check.expr ? specs[i].check.expr : "", nt->cols,
+                                   nt->n_cols, err);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
 // ---------------------------------------------------------------------------------------
 // CREATE TABLE
 
@@ -2483,6 +2506,11 @@ static int apply_default(schema_column *c, schema_default_kind kind, const char 
     // Dropping the default of a column added by the same statement leaves it without any
     // (not even NULL); on an existing nullable column NULL stays the default.
     tmp.no_default = added && kind == SCHEMA_DEFAULT_NONE;
+    // DROP DEFAULT also drops ON UPDATE CURRENT_TIMESTAMP (observed on 10.11).
+    if (kind == SCHEMA_DEFAULT_NONE) {
+        free(tmp.on_update);
+        tmp.on_update = NULL;
+    }
     if (oom) {
         schema_column_fini(&tmp);
         return nomem(err);
@@ -2611,6 +2639,11 @@ int schema_table_alter(schema_table *t, const schema_alter_spec *specs, size_t n
         case SCHEMA_ALTER_CHANGE_COLUMN:
             if (s->if_exists && !table_has_column(t, s->name))
                 skip[i] = true;
+            // DROP ... IF EXISTS of a column an earlier spec already drops.
+            for (size_t j = 0; j < i && s->if_exists && s->kind == SCHEMA_ALTER_DROP_COLUMN; j++)
+                if (!skip[j] && specs[j].kind == SCHEMA_ALTER_DROP_COLUMN &&
+                    schema_name_eq(specs[j].name, s->name))
+                    skip[i] = true;
             break;
         case SCHEMA_ALTER_ADD_INDEX:
             if (s->if_not_exists) {
@@ -2622,6 +2655,10 @@ int schema_table_alter(schema_table *t, const schema_alter_spec *specs, size_t n
         case SCHEMA_ALTER_DROP_INDEX:
             if (s->if_exists && schema_table_find_index(t, s->name) == NULL)
                 skip[i] = true;
+            for (size_t j = 0; j < i && s->if_exists; j++)
+                if (!skip[j] && specs[j].kind == SCHEMA_ALTER_DROP_INDEX &&
+                    schema_name_eq(specs[j].name, s->name))
+                    skip[i] = true;
             break;
         case SCHEMA_ALTER_DROP_CONSTRAINT:
             if (s->if_exists) {
@@ -2786,13 +2823,20 @@ int schema_table_alter(schema_table *t, const schema_alter_spec *specs, size_t n
         wcol w = {0};
         if (s->kind != SCHEMA_ALTER_ADD_COLUMN) {
             const schema_column *oc = schema_table_find_column(t, s->name, NULL);
+            // Is the old column gone already (changed before, or dropped)?
+            bool consumed = oc == NULL;
+            for (size_t j = 0; !consumed && j < nl.n; j++)
+                consumed = nl.v[j].old_name == oc->name;
+            for (size_t j = 0; !consumed && j < n_specs; j++)
+                consumed = !skip[j] && used[j] && specs[j].kind == SCHEMA_ALTER_DROP_COLUMN &&
+                           schema_name_eq(specs[j].name, oc->name);
             size_t added = nl.n;
-            for (size_t j = 0; oc == NULL && j < nl.n; j++)
-                if (nl.v[j].old_name == NULL && schema_name_eq(nl.v[j].col.name, s->name))
+            for (size_t j = 0; consumed && j < nl.n; j++)
+                if (nl.v[j].old_name == NULL && schema_name_eq(nl.v[j].col.name, s->column.name))
                     added = j;
-            if (oc == NULL && added < nl.n && s->kind == SCHEMA_ALTER_CHANGE_COLUMN &&
-                schema_name_eq(s->column.name, s->name)) {
-                // MODIFY of a column added earlier in the same statement redefines it.
+            if (consumed && added < nl.n && s->kind == SCHEMA_ALTER_CHANGE_COLUMN) {
+                // A CHANGE/MODIFY whose column is gone but whose new name is a column added
+                // by the same statement redefines that column (as the server does).
                 used[i] = true;
                 if ((rc = schema_resolve_column(&w.col, &s->column, nt->opt.charset,
                                                 nt->opt.collation, &late, err)))
@@ -3088,29 +3132,6 @@ int schema_table_alter(schema_table *t, const schema_alter_spec *specs, size_t n
             (rc = add_check(nt, &specs[i].check, err)) != 0)
             goto done;
     for (size_t i = 0; i < n_specs; i++) {
-        if (skip[i] || specs[i].kind != SCHEMA_ALTER_ADD_CHECK)
-            continue;
-        char name[256];
-        const char *p = specs[i].check.expr ? specs[i].check.expr : "", *a, *b;
-        while (next_ident(&p, name, sizeof(name), &a, &b)) {
-            size_t j;
-            for (j = 0; j < nl.n; j++)
-                if (schema_name_eq(nl.v[j].col.name, name))
-                    break;
-            if (j == nl.n) {
-                rc = fail(err, SCHEMA_ERR_UNKNOWN_COLUMN, "Unknown column '%s' in 'CHECK'", name);
-                goto done;
-            }
-            if (nl.v[j].col.auto_increment) {
-                rc = fail(err, SCHEMA_ERR_BAD_EXPR,
-                          "Function or expression 'AUTO_INCREMENT' cannot be used in the CHECK "
-                          "clause of `%s`",
-                          nl.v[j].col.name);
-                goto done;
-            }
-        }
-    }
-    for (size_t i = 0; i < n_specs; i++) {
         const schema_alter_spec *s = &specs[i];
         if (s->kind == SCHEMA_ALTER_RENAME_TABLE && s->new_name != NULL) {
             char *nm = schema_strdup(s->new_name, &oom);
@@ -3143,6 +3164,7 @@ int schema_table_alter(schema_table *t, const schema_alter_spec *specs, size_t n
     nl.n = 0;
     if ((rc = check_visible(nt, err)) != 0 ||
         (rc = finish_keys(nt, keys, n_keys, keys_changed ? -1 : old_first_primary, err)) != 0 ||
+        (rc = check_added_refs(nt, specs, n_specs, skip, err)) != 0 ||
         (rc = check_invisible_defaults(nt, err)) != 0 || (rc = late_result(&late, err)) != 0)
         goto done;
     // Swap the new table's parts into t.

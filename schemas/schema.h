@@ -48,6 +48,7 @@
 #define SCHEMA_ERR_INVISIBLE 44519        // ER_INVISIBLE_NOT_NULL_WITHOUT_DEFAULT 4108
 #define SCHEMA_ERR_BAD_EXPR 44523         // ER_GENERATED_COLUMN_FUNCTION_IS_NOT_ALLOWED 1901:
                                           // a CHECK on an AUTO_INCREMENT column
+#define SCHEMA_ERR_FULLTEXT 44524         // ER_BAD_FT_COLUMN 1283: column type not for FULLTEXT
 #define SCHEMA_ERR_CONFLICT 44522         // ER_CONFLICTING_DECLARATIONS 1302: two charsets given
 #define SCHEMA_ERR_KEY_TOO_LONG 44521     // ER_TOO_LONG_KEY 1071: key over the engine's maximum
 #define SCHEMA_ERR_BLOB_KEY 44518         // ER_BLOB_KEY_WITHOUT_LENGTH 1170: BLOB key without length
