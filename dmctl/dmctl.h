@@ -16,6 +16,7 @@ int dmctl_cmd_validate(int argc, char **argv);
 int dmctl_cmd_encrypt(int argc, char **argv);
 int dmctl_cmd_decrypt(int argc, char **argv);
 int dmctl_cmd_rules(int argc, char **argv);
+int dmctl_cmd_ddl(int argc, char **argv);
 
 // dmctl_is_help tells whether arg asks for help (-h, --help).
 int dmctl_is_help(const char *arg);

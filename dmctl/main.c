@@ -17,6 +17,7 @@ static const dmctl_command commands[] = {
     {"encrypt", dmctl_cmd_encrypt, "encrypt a password for a source or task file"},
     {"decrypt", dmctl_cmd_decrypt, "decrypt a password produced by `dmctl encrypt`"},
     {"rules", dmctl_cmd_rules, "show what a task's block-allow-list, routes and filters do to a table"},
+    {"ddl", dmctl_cmd_ddl, "preview how DDL statements are classified, split, routed and tracked"},
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
