@@ -25,4 +25,5 @@ CREATE DATABASE IF NOT EXISTS logs;
 CREATE TABLE logs.events_2026_01 (id INT PRIMARY KEY, msg VARCHAR(100));
 CREATE TABLE logs.events_2026_02 (id INT PRIMARY KEY, msg VARCHAR(100));
 INSERT INTO logs.events_2026_01 SELECT seq, CONCAT('jan ', seq) FROM seq_1_to_200;
-INSERT INTO logs.events_2026_02 SELECT seq, CONCAT('feb ', seq) FROM seq_1_to_300;
+-- Shards merged into one table need keys unique across shards (as in DM).
+INSERT INTO logs.events_2026_02 SELECT seq, CONCAT('feb ', seq) FROM seq_201_to_500;
