@@ -279,6 +279,52 @@ int checkpoint_progress_sql(dm_buf *out, const checkpoint *cp, unsigned worker,
               : 0;
 }
 
+int checkpoint_table_sql(dm_buf *out, const checkpoint *cp, const char *db, const char *table,
+                         const checkpoint_loc *loc, const char *table_info, dm_err *err)
+{
+    int rc;
+    if (!table_info) {
+        rc = dm_buf_printf(out, "DELETE FROM %s WHERE id = %s AND cp_schema = ", cp->qtable,
+                           cp->source_id);
+        if (!rc)
+            rc = quote_str(out, db);
+        if (!rc)
+            rc = dm_buf_puts(out, " AND cp_table = ");
+        if (!rc)
+            rc = quote_str(out, table);
+    } else {
+        rc = dm_buf_printf(out,
+                           "INSERT INTO %s (id, cp_schema, cp_table, binlog_name, binlog_pos, "
+                           "binlog_gtid, table_info, is_global) VALUES (%s, ",
+                           cp->qtable, cp->source_id);
+        if (!rc)
+            rc = quote_str(out, db);
+        if (!rc)
+            rc = dm_buf_puts(out, ", ");
+        if (!rc)
+            rc = quote_str(out, table);
+        if (!rc)
+            rc = dm_buf_puts(out, ", ");
+        if (!rc)
+            rc = quote_str(out, loc->file);
+        if (!rc)
+            rc = dm_buf_printf(out, ", %llu, ", (unsigned long long)loc->pos);
+        if (!rc)
+            rc = quote_str(out, loc->gtid);
+        if (!rc)
+            rc = dm_buf_puts(out, ", ");
+        if (!rc)
+            rc = quote_str(out, table_info);
+        if (!rc)
+            rc = dm_buf_puts(out, ", 0) ON DUPLICATE KEY UPDATE binlog_name = "
+                                  "VALUES(binlog_name), binlog_pos = VALUES(binlog_pos), "
+                                  "binlog_gtid = VALUES(binlog_gtid), "
+                                  "table_info = VALUES(table_info)");
+    }
+    return rc ? dm_err_set(err, DM_ERR_NOMEM, DM_ERR_SCOPE_INTERNAL, "checkpoint: out of memory")
+              : 0;
+}
+
 int checkpoint_save_global(const checkpoint *cp, MYSQL *conn, const checkpoint_loc *loc,
                            const char *table_info, dm_err *err)
 {
