@@ -11,13 +11,17 @@ export DM_SANDBOX_OWNER=$$
 SANDBOX="$DM_SOURCE_DIR/ops/sandbox.sh"
 TEST_NAME=$(basename "${0%.sh}")
 TEST_TMP=$(mktemp -d "/tmp/dm-$TEST_NAME.XXXXXX")
-_servers=()
-_pids=()
+# What to stop on exit is recorded in files, not shell arrays: helpers such as server_up run
+# inside $(...) subshells, whose variables the exiting shell never sees.
+_REG_SERVERS="$TEST_TMP/.servers"
+_REG_PIDS="$TEST_TMP/.pids"
+: >"$_REG_SERVERS"
+: >"$_REG_PIDS"
 
 _cleanup() {
-  local rc=$?
-  for p in "${_pids[@]:-}"; do [ -n "$p" ] && kill -KILL "$p" 2>/dev/null || true; done
-  for s in "${_servers[@]:-}"; do [ -n "$s" ] && "$SANDBOX" down "$s" >/dev/null 2>&1 || true; done
+  local rc=$? p s
+  while read -r p; do [ -n "$p" ] && kill -KILL "$p" 2>/dev/null || true; done <"$_REG_PIDS"
+  while read -r s; do [ -n "$s" ] && "$SANDBOX" down "$s" >/dev/null 2>&1 || true; done <"$_REG_SERVERS"
   if [ $rc -eq 0 ]; then rm -rf "$TEST_TMP"; else echo "test: kept $TEST_TMP for inspection" >&2; fi
   exit $rc
 }
@@ -29,13 +33,14 @@ free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
 }
 
-# server_up NAME ROLE: starts a sandbox server (ROLE upstream|downstream) on a free port and
-# prints the port. The server is stopped when the test exits.
+# server_up NAME ROLE [-- MARIADBD_OPTIONS...]: starts a sandbox server (ROLE upstream|
+# downstream) on a free port and prints the port. The server is stopped when the test exits.
 server_up() {
   local name="$1-$$" role=$2 port
+  shift 2
   port=$(free_port)
-  "$SANDBOX" up "$name" "$port" "--$role" >&2
-  _servers+=("$name")
+  echo "$name" >>"$_REG_SERVERS"
+  "$SANDBOX" up "$name" "$port" "--$role" "$@" >&2
   echo "$port"
 }
 
@@ -45,7 +50,7 @@ server_name() { echo "$1-$$"; }
 sql() { "$SANDBOX" sql "$@"; }
 
 # track_pid PID: kill -9 PID when the test exits.
-track_pid() { _pids+=("$1"); }
+track_pid() { echo "$1" >>"$_REG_PIDS"; }
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 

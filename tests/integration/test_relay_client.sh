@@ -10,7 +10,6 @@ RELAYD="$DM_BUILD_DIR/relayd/relayd"
 up=$(server_up rc-up upstream)
 # server_up runs in a command substitution, so its record of the server is lost there:
 # register it here so that the server is stopped on exit.
-_servers+=("$(server_name rc-up)")
 
 sql "$up" "CREATE DATABASE t; CREATE TABLE t.a (id INT PRIMARY KEY, v LONGTEXT)"
 sql "$up" "INSERT INTO t.a VALUES (1,'x'),(2,'y'); UPDATE t.a SET v='z' WHERE id=2"

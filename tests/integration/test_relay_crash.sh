@@ -19,7 +19,6 @@ command -v sysbench >/dev/null || fail "sysbench is not installed (ops/deps.sh)"
 up=$(server_up crash-up upstream)
 # server_up runs in a command substitution, so its record of the server is lost there:
 # register it here so that the server is stopped on exit.
-_servers+=("$(server_name crash-up)")
 addr="127.0.0.1:$(free_port)"
 relay="$TEST_TMP/relay"
 cat >"$TEST_TMP/source.yaml" <<EOF

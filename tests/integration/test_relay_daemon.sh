@@ -9,7 +9,6 @@ RELAYD="$DM_BUILD_DIR/relayd/relayd"
 up=$(server_up rd-up upstream)
 # server_up runs in a command substitution, so its record of the server is lost there:
 # register it here so that the server is stopped on exit.
-_servers+=("$(server_name rd-up)")
 addr="127.0.0.1:$(free_port)"
 relay="$TEST_TMP/relay"
 

@@ -6,9 +6,7 @@
 source "$(dirname "$0")/lib.sh"
 RELAYD="$DM_BUILD_DIR/relayd/relayd"
 a=$(server_up fo-a upstream)
-_servers+=("$(server_name fo-a)") # server_up's own record is lost in the command substitution
 b=$(server_up fo-b upstream)
-_servers+=("$(server_name fo-b)")
 addr="127.0.0.1:$(free_port)"
 relay="$TEST_TMP/relay"
 

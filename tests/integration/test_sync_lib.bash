@@ -6,10 +6,8 @@ SB="sysbench --db-driver=mysql --mysql-host=127.0.0.1 --mysql-user=root --mysql-
 
 # sync_servers [ROW_METADATA]: sets $up and $down.
 sync_servers() {
-  local meta=${1:-FULL} n
-  n=$(server_name sy-up); up=$(free_port)
-  "$SANDBOX" up "$n" "$up" --upstream -- --binlog-row-metadata="$meta" >&2
-  _servers+=("$n")
+  local meta=${1:-FULL}
+  up=$(server_up sy-up upstream -- --binlog-row-metadata="$meta")
   down=$(server_up sy-down downstream)
   local file pos
   read -r file pos _ < <(sql "$up" "SHOW MASTER STATUS")

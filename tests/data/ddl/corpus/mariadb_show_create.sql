@@ -512,10 +512,12 @@ CREATE TABLE `t1` (
   `a` int(11) DEFAULT NULL
 ) ENGINE=Aria DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci PAGE_CHECKSUM=1 TRANSACTIONAL=1
 
+-- mariadb-skip: DATA/INDEX DIRECTORY needs a directory the server can write on the test host
 CREATE TABLE `t1` (
   `a` int(11) DEFAULT NULL
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci DATA DIRECTORY='/tmp/data/'
 
+-- mariadb-skip: DATA/INDEX DIRECTORY needs a directory the server can write on the test host
 CREATE TABLE `t1` (
   `a` int(11) DEFAULT NULL
 ) ENGINE=MyISAM DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci DATA DIRECTORY='/tmp/data/' INDEX DIRECTORY='/tmp/idx/'
