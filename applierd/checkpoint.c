@@ -232,13 +232,24 @@ void checkpoint_state_fini(checkpoint_state *st)
     st->table_info = NULL;
 }
 
-int checkpoint_global_sql(dm_buf *out, const checkpoint *cp, const checkpoint_loc *loc,
-                          const char *table_info, dm_err *err)
+// upsert_sql appends the upsert of row (db, table) at loc; table_info NULL writes '{}' on
+// insert and keeps the stored value on update.
+static int upsert_sql(dm_buf *out, const checkpoint *cp, const char *db, const char *table,
+                      const checkpoint_loc *loc, const char *table_info, bool global,
+                      dm_err *err)
 {
     int rc = dm_buf_printf(out,
                            "INSERT INTO %s (id, cp_schema, cp_table, binlog_name, binlog_pos, "
-                           "binlog_gtid, table_info, is_global) VALUES (%s, '', '', ",
+                           "binlog_gtid, table_info, is_global) VALUES (%s, ",
                            cp->qtable, cp->source_id);
+    if (!rc)
+        rc = quote_str(out, db);
+    if (!rc)
+        rc = dm_buf_puts(out, ", ");
+    if (!rc)
+        rc = quote_str(out, table);
+    if (!rc)
+        rc = dm_buf_puts(out, ", ");
     if (!rc)
         rc = quote_str(out, loc->file);
     if (!rc)
@@ -250,13 +261,20 @@ int checkpoint_global_sql(dm_buf *out, const checkpoint *cp, const checkpoint_lo
     if (!rc)
         rc = table_info ? quote_str(out, table_info) : dm_buf_puts(out, "'{}'");
     if (!rc)
-        rc = dm_buf_puts(out, ", 1) ON DUPLICATE KEY UPDATE binlog_name = "
-                              "VALUES(binlog_name), binlog_pos = VALUES(binlog_pos), "
-                              "binlog_gtid = VALUES(binlog_gtid)");
+        rc = dm_buf_printf(out, ", %d) ON DUPLICATE KEY UPDATE binlog_name = "
+                                "VALUES(binlog_name), binlog_pos = VALUES(binlog_pos), "
+                                "binlog_gtid = VALUES(binlog_gtid)",
+                           global ? 1 : 0);
     if (!rc && table_info)
         rc = dm_buf_puts(out, ", table_info = VALUES(table_info)");
     return rc ? dm_err_set(err, DM_ERR_NOMEM, DM_ERR_SCOPE_INTERNAL, "checkpoint: out of memory")
               : 0;
+}
+
+int checkpoint_global_sql(dm_buf *out, const checkpoint *cp, const checkpoint_loc *loc,
+                          const char *table_info, dm_err *err)
+{
+    return upsert_sql(out, cp, "", "", loc, table_info, true, err);
 }
 
 int checkpoint_progress_sql(dm_buf *out, const checkpoint *cp, unsigned worker,
@@ -275,6 +293,23 @@ int checkpoint_progress_sql(dm_buf *out, const checkpoint *cp, unsigned worker,
                            "VALUES(exit_safe_binlog_name), exit_safe_binlog_pos = "
                            "VALUES(exit_safe_binlog_pos)",
                            (unsigned long long)loc->pos);
+    return rc ? dm_err_set(err, DM_ERR_NOMEM, DM_ERR_SCOPE_INTERNAL, "checkpoint: out of memory")
+              : 0;
+}
+
+int checkpoint_table_sql(dm_buf *out, const checkpoint *cp, const char *db, const char *table,
+                         const checkpoint_loc *loc, const char *table_info, dm_err *err)
+{
+    if (table_info)
+        return upsert_sql(out, cp, db, table, loc, table_info, false, err);
+    int rc = dm_buf_printf(out, "DELETE FROM %s WHERE id = %s AND cp_schema = ", cp->qtable,
+                           cp->source_id);
+    if (!rc)
+        rc = quote_str(out, db);
+    if (!rc)
+        rc = dm_buf_puts(out, " AND cp_table = ");
+    if (!rc)
+        rc = quote_str(out, table);
     return rc ? dm_err_set(err, DM_ERR_NOMEM, DM_ERR_SCOPE_INTERNAL, "checkpoint: out of memory")
               : 0;
 }

@@ -10,7 +10,8 @@
 //   and that location replay must be idempotent (safe mode).
 // The global row's table_info holds the schema tracker's state (tracker_to_json) at that
 // location, so a resumed run decodes rows with the schemas the binlog was written with.
-// Per-table rows are not written.
+// - one row per upstream table changed by a DDL (cp_schema, cp_table, is_global = 0): the
+//   DDL's end location and the table's tracked schema (schema_table_to_json) after it.
 //
 // Locations compare by binlog file (same base name, numeric extension) then offset.
 //
@@ -87,6 +88,12 @@ int checkpoint_global_sql(dm_buf *out, const checkpoint *cp, const checkpoint_lo
                           const char *table_info, dm_err *err);
 int checkpoint_progress_sql(dm_buf *out, const checkpoint *cp, unsigned worker,
                             const checkpoint_loc *loc, dm_err *err);
+
+// checkpoint_table_sql appends the upsert of upstream table db.table's row at loc with
+// table_info (JSON text); with table_info NULL it appends the DELETE of that row (the table
+// was dropped). Errors: DM_ERR_NOMEM.
+int checkpoint_table_sql(dm_buf *out, const checkpoint *cp, const char *db, const char *table,
+                         const checkpoint_loc *loc, const char *table_info, dm_err *err);
 
 // checkpoint_save_global writes the global row at loc (autocommit), with table_info as in
 // checkpoint_global_sql. Errors: DM_ERR_DB*, DM_ERR_NOMEM.

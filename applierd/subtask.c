@@ -38,6 +38,7 @@
 #include "dump.h"
 #include "load.h"
 #include "rules.h"
+#include "sync.h"
 
 #define MAX_RETRIES 10
 
@@ -80,6 +81,7 @@ struct subtask {
     struct timespec started;
     dump_pos meta_pos;     // earliest snapshot position of a finished chunk (sync starts here)
     dump_pos meta_pos_end; // latest one (safe mode until passed)
+    atomic_bool sync_stop; // the incremental phase (sync unit) polls it
 };
 
 static int nomem(dm_err *err)
@@ -173,6 +175,7 @@ void subtask_destroy(subtask *s)
 
 void subtask_stop(subtask *s)
 {
+    atomic_store(&s->sync_stop, true);
     pthread_mutex_lock(&s->mu);
     s->stop = true;
     pthread_cond_broadcast(&s->cv);
@@ -962,13 +965,46 @@ done:
     return rc;
 }
 
+// run_sync runs the incremental phase (applierd/sync.h) until subtask_stop or an error:
+// from its checkpoint, else start (the load's snapshot, safe mode until safe_until), else
+// the task's meta.
+static int run_sync(subtask *s, const dump_pos *start, const dump_pos *safe_until, dm_err *err)
+{
+    checkpoint_loc from = {0}, until = {0};
+    if (start && start->file[0]) {
+        snprintf(from.file, sizeof(from.file), "%.*s", (int)sizeof(from.file) - 1, start->file);
+        from.pos = start->pos;
+        snprintf(from.gtid, sizeof(from.gtid), "%s", start->gtid ? start->gtid : "");
+    }
+    if (safe_until && safe_until->file[0]) {
+        snprintf(until.file, sizeof(until.file), "%.*s", (int)sizeof(until.file) - 1,
+                 safe_until->file);
+        until.pos = safe_until->pos;
+    }
+    sync_opts o = {.task = s->task,
+                   .source = s->source,
+                   .start = from.file[0] ? &from : NULL,
+                   .safe_until = until.file[0] ? &until : NULL,
+                   .stop = &s->sync_stop};
+    sync_unit *u = NULL;
+    set_stage(s, STAGE_RUNNING);
+    int rc = sync_create(&u, &o, err);
+    if (!rc)
+        rc = sync_run(u, err);
+    sync_destroy(u);
+    set_stage(s, rc ? STAGE_PAUSED : STAGE_FINISHED);
+    return rc;
+}
+
 int subtask_run(subtask *s, dm_err *err)
 {
     int rc = 0;
     config_task_mode mode = s->task->task_mode;
     char line[512];
 
-    if (mode == CONFIG_TASK_MODE_INCREMENTAL || mode == CONFIG_TASK_MODE_DUMP ||
+    if (mode == CONFIG_TASK_MODE_INCREMENTAL)
+        return run_sync(s, NULL, NULL, err);
+    if (mode == CONFIG_TASK_MODE_DUMP ||
         mode == CONFIG_TASK_MODE_LOAD || mode == CONFIG_TASK_MODE_LOAD_SYNC) {
         rc = dm_err_set(err, SUBTASK_ERR_MODE, DM_ERR_SCOPE_INTERNAL,
                         "task-mode '%s' is not available in applierd yet: only 'full' (and the "
@@ -994,13 +1030,7 @@ int subtask_run(subtask *s, dm_err *err)
                     ") GTID '%s' in safe mode until (%s, %" PRIu64 ")",
             s->n_chunks, s->meta_pos.file, s->meta_pos.pos, s->meta_pos.gtid ? s->meta_pos.gtid : "",
             s->meta_pos_end.file, s->meta_pos_end.pos);
-    if (mode == CONFIG_TASK_MODE_ALL) {
-        rc = dm_err_set(err, SUBTASK_ERR_MODE, DM_ERR_SCOPE_INTERNAL,
-                        "the full phase of task '%s' is finished, but the incremental phase (sync "
-                        "unit) is not available in applierd yet",
-                        s->task->name);
-        dm_err_workaround(err, "the load checkpoint is kept; the sync unit will start from it");
-        set_stage(s, STAGE_PAUSED);
-    }
+    if (mode == CONFIG_TASK_MODE_ALL)
+        rc = run_sync(s, &s->meta_pos, &s->meta_pos_end, err);
     return rc;
 }

@@ -8,9 +8,8 @@
 //
 // Error codes (applier class, 40001-41999):
 //   SUBTASK_ERR_NO_INSTANCE 40001  the task has no mysql-instance for the source's id
-//   SUBTASK_ERR_MODE        40002  the task-mode needs a unit that does not exist yet (the
-//                                  incremental phase of `all`/`incremental`, dump-only or
-//                                  load-only modes)
+//   SUBTASK_ERR_MODE        40002  the task-mode needs a unit that does not exist yet
+//                                  (dump-only or load-only modes)
 //   SUBTASK_ERR_SCHEMA      40003  a database or table could not be created downstream
 //                                  (message names it and the statement)
 //   SUBTASK_ERR_STOPPED     40004  subtask_stop was called before the load finished
@@ -47,10 +46,12 @@ int subtask_create(subtask **out, const config_source *source, const config_task
 // subtask_destroy frees s. s may be NULL. Not while subtask_run runs.
 void subtask_destroy(subtask *s);
 
-// subtask_run runs the subtask until its full phase is finished or fails. Returns 0 when
-// the load is finished and the task-mode is `full`; SUBTASK_ERR_MODE after a finished load
-// for `all` (and at once for `incremental`, `dump`, `load`); otherwise the error that
-// stopped it (the subtask is then Paused: chunks already loaded stay, a new run resumes).
+// subtask_run runs the subtask: the full phase (`full`, `all`), then for `all` and
+// `incremental` the sync unit (applierd/sync.h) until subtask_stop. Returns 0 when the load
+// is finished and the task-mode is `full`, or when a running sync unit was stopped;
+// SUBTASK_ERR_MODE at once for `dump`, `load`; otherwise the error that stopped it (the
+// subtask is then Paused: chunks already loaded stay, a new run resumes; the sync unit
+// resumes from its checkpoint).
 int subtask_run(subtask *s, dm_err *err);
 
 // subtask_stop asks a running subtask to stop after the chunks being loaded. Thread-safe.

@@ -663,8 +663,39 @@ done:
 
 // trk_ddl applies an upstream DDL to the tracker. A statement the tracker cannot follow
 // (a table it never saw, CREATE ... SELECT) drops the tables it names instead.
+// trk_table_rows writes the per-table checkpoint rows of the tables a DDL named: their
+// tracked schema after it at its end location, or no row when the table is gone. Best
+// effort: the rows describe, they are not read back to resume.
+static void trk_table_rows(sync_unit *s, const ddl_table_ref *refs, size_t nr,
+                           const evsource_event *ev)
+{
+    checkpoint_loc l = {.pos = ev->next_pos};
+    loc_set_file(&l, ev->file);
+    dm_buf b;
+    dm_buf_init(&b);
+    for (size_t i = 0; s->ctl && i < nr; i++) {
+        if (!refs[i].db[0] || !refs[i].table[0])
+            continue;
+        const schema_table *tt = tracker_get_table(s->trk, refs[i].db, refs[i].table);
+        json_t *j = tt ? schema_table_to_json(tt) : NULL;
+        char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
+        json_decref(j);
+        dm_buf_reset(&b);
+        dm_err e;
+        dm_err_clear(&e);
+        if ((!tt || text) &&
+            !checkpoint_table_sql(&b, s->cp, refs[i].db, refs[i].table, &l, text, &e))
+            dm_mysql_exec(s->ctl, b.data, &e);
+        if (e.code)
+            dm_warn(LOGC, "table checkpoint of %s.%s not written: %s", refs[i].db,
+                    refs[i].table, e.message);
+        free(text);
+    }
+    dm_buf_fini(&b);
+}
+
 static int trk_ddl(sync_unit *s, const ddl_stmt *st, const char *db, const char *text,
-                   dm_err *err)
+                   const evsource_event *ev, dm_err *err)
 {
     ddl_table_ref *refs = NULL;
     size_t nr = 0;
@@ -691,6 +722,7 @@ static int trk_ddl(sync_unit *s, const ddl_stmt *st, const char *db, const char 
             if (refs[i].db[0] && refs[i].table[0])
                 trk_forget(s, refs[i].db, refs[i].table);
     }
+    trk_table_rows(s, refs, nr, ev);
     free(refs);
     return trk_refresh(s, err);
 }
@@ -1482,7 +1514,7 @@ done:
         if (!ran)
             rc = send_marker(s, true, err);
         if (!rc && track)
-            rc = trk_ddl(s, st, db[0] ? db : NULL, text, err);
+            rc = trk_ddl(s, st, db[0] ? db : NULL, text, ev, err);
         if (!rc) {
             tables_clear(s);
             s->ddl_done = true;

@@ -52,11 +52,12 @@ TOOL="$ROOT/$BUILD/tests/sync_tool"
 TMP=$(mktemp -d /tmp/dm-bench-incr.XXXXXX)
 export DM_SANDBOX_DIR=${DM_SANDBOX_DIR:-/tmp/dm-sandbox}
 SB=ops/sandbox.sh
-NAMES=()
-PIDS=()
+# Servers and processes to stop are recorded in files: up_server runs in a command
+# substitution, where an array would be lost.
+touch "$TMP/servers" "$TMP/pids"
 cleanup() {
-  for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill -KILL "$p" 2>/dev/null || true; done
-  for n in "${NAMES[@]:-}"; do [ -n "$n" ] && $SB down "$n" >/dev/null 2>&1 || true; done
+  while read -r p; do [ -n "$p" ] && kill -KILL "$p" 2>/dev/null || true; done <"$TMP/pids"
+  while read -r n; do [ -n "$n" ] && $SB down "$n" >/dev/null 2>&1 || true; done <"$TMP/servers"
   rm -rf "$TMP"
 }
 trap cleanup EXIT
@@ -64,8 +65,9 @@ port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); 
 up_server() { # NAME ROLE [EXTRA...] -> port
   local n="bench-incr-$1-$$" p; p=$(port); shift
   local role=$1; shift
+  echo "$n" >>"$TMP/servers"
   $SB up "$n" "$p" "--$role" -- "$@" >/dev/null
-  NAMES+=("$n"); echo "$p"
+  echo "$p"
 }
 q() { $SB sql "$@"; }
 now() { date +%s.%N; }
@@ -129,7 +131,7 @@ syncers:
 EOS
   t0=$(now)
   "$TOOL" --task "$TMP/task.yaml" --source "$TMP/source.yaml" --log-level warn >"$TMP/sync.log" 2>&1 &
-  pid=$!; PIDS+=("$pid")
+  pid=$!; echo "$pid" >>"$TMP/pids"
   # Workers commit in parallel, so one row being visible does not mean the rows before it
   # are: wait for the global checkpoint (every change before it is committed) instead.
   wait_checkpoint "$d" "$EFILE:$EPOS" 900

@@ -81,15 +81,23 @@ echo "== second run: nothing to do"
   >"$TEST_TMP/run2.out" 2>"$TEST_TMP/run2.log" || fail "second run failed"
 grep -q "fully loaded; nothing to do" "$TEST_TMP/run2.log" || fail "second run did not skip"
 
-echo "== task-mode all: the incremental phase is refused clearly"
+echo "== task-mode all: the incremental phase (sync unit) follows the load"
 TASK_MODE=all INSTANCE_EXTRA='    route-rules: ["shards"]
     block-allow-list: bw' write_task "$TEST_TMP/task-all.yaml" fulltypes "$down" 2 1000 "$rules"
-if "$APPLIERD" run --source "$TEST_TMP/source.yaml" --task "$TEST_TMP/task-all.yaml" \
-  >"$TEST_TMP/all.out" 2>"$TEST_TMP/all.log"; then
-  fail "task-mode all must exit non-zero"
-fi
-grep -q "incremental phase (sync unit) is not available" "$TEST_TMP/all.log" || fail "no clear message for mode all"
-grep -q "code=40002" "$TEST_TMP/all.log" || fail "mode all: wrong code"
+"$APPLIERD" run --source "$TEST_TMP/source.yaml" --task "$TEST_TMP/task-all.yaml" \
+  >"$TEST_TMP/all.out" 2>"$TEST_TMP/all.log" &
+apid=$!
+track_pid "$apid"
+for i in $(seq 1 300); do
+  grep -q "\[sync\] starting at\|\[sync\] resuming" "$TEST_TMP/all.log" && break
+  kill -0 "$apid" 2>/dev/null || { cat "$TEST_TMP/all.log" >&2; fail "mode all: applierd exited"; }
+  sleep 0.1
+done
+grep -q "\[sync\] starting at\|\[sync\] resuming" "$TEST_TMP/all.log" || fail "mode all: the sync unit did not start"
+kill -TERM "$apid"
+wait "$apid" || { cat "$TEST_TMP/all.log" >&2; fail "mode all: applierd did not stop cleanly"; }
+[ -n "$(sql "$down" "SELECT binlog_name FROM dm_meta.fulltypes_syncer_checkpoint WHERE is_global = 1")" ] ||
+  fail "mode all: no sync checkpoint after the stop"
 
 echo "== a table the downstream rejects"
 sql "$up" "CREATE DATABASE rejdb; USE rejdb; CREATE TABLE rejdb.t (id INT PRIMARY KEY, a INT, b INT);

@@ -26,6 +26,12 @@ sync_alive
 sync_compare
 assert_eq "$(sql "$down" "SELECT HEX(table_comment) FROM information_schema.tables WHERE table_schema='d1' AND table_name='uk'")" "636166C3A9" "latin1 DDL comment"
 assert_eq "$(sql "$down" "SELECT COUNT(*) FROM d1.alltypes WHERE id = 0")" "1" "explicit 0 in an AUTO_INCREMENT column"
+# per-table checkpoints: the tables changed by DDL, with their tracked schema; none for a
+# dropped table
+cpt="dm_meta.synctest_syncer_checkpoint"
+sql "$down" "SELECT table_info FROM $cpt WHERE cp_schema = 'd1' AND cp_table = 'alltypes'" | grep -q '"c6"' ||
+  fail "no table checkpoint with the schema after the last DDL of d1.alltypes"
+assert_eq "$(sql "$down" "SELECT COUNT(*) FROM $cpt WHERE cp_schema = 'd1' AND cp_table IN ('ren2', 'tmp2')")" "0" "rows of dropped/renamed tables"
 
 # clean stop, more writes, restart from the checkpoint
 kill -TERM "$sync_pid"; wait "$sync_pid" || fail "sync_tool did not stop cleanly"

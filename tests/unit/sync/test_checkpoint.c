@@ -79,6 +79,14 @@ static void test_sql(void **state)
     assert_non_null(strstr(b.data, "0x7b2261223a2269742773227d, 1)"));
     assert_non_null(strstr(b.data, ", table_info = VALUES(table_info)"));
     dm_buf_reset(&b);
+    assert_int_equal(checkpoint_table_sql(&b, cp, "db", "t1", &l, "{}", &err), 0);
+    assert_non_null(strstr(b.data, "VALUES (0x7372632731, 'db', 't1', 'binlog.000003', 1234, "
+                                   "'0-1-77', '{}', 0) ON DUPLICATE KEY UPDATE"));
+    dm_buf_reset(&b);
+    assert_int_equal(checkpoint_table_sql(&b, cp, "db", "t1", &l, NULL, &err), 0);
+    assert_string_equal(b.data, "DELETE FROM `dm_meta`.`task``1_syncer_checkpoint` WHERE id = "
+                                "0x7372632731 AND cp_schema = 'db' AND cp_table = 't1'");
+    dm_buf_reset(&b);
     assert_int_equal(checkpoint_progress_sql(&b, cp, 3, &l, &err), 0);
     assert_non_null(strstr(b.data, "'#worker-3', 'binlog.000003', 1234, '{}', 0)"));
     dm_buf_fini(&b);
