@@ -80,16 +80,42 @@ if [ -x "$BIN/relayd/relayd" ]; then
 fi
 
 if [ -x "$BIN/applierd/applierd" ]; then
-  step "applierd run: full migration (consistent dump streamed into the downstream)"
-  sed -e 's/^task-mode: .*/task-mode: "full"/' "$RUN/task.yaml" >"$RUN/task-full.yaml"
-  "$BIN/applierd/applierd" run --source "$RUN/source.yaml" --task "$RUN/task-full.yaml" \
-    --log-file "$RUN/applierd.log" | tail -30
-  echo "downstream now holds (the two logs.events_* shards merged into logs.events by the route):"
-  ./ops/sandbox.sh sql "$DOWN_PORT" "SELECT 'shop.customers', COUNT(*) FROM shop.customers UNION ALL
-    SELECT 'shop.orders', COUNT(*) FROM shop.orders UNION ALL
-    SELECT 'logs.events', COUNT(*) FROM logs.events" | column -t
-  echo "checkpoints in dm_meta:"
+  step "applierd run (task-mode all): consistent dump + load, then replication from the binlog"
+  "$BIN/applierd/applierd" run --source "$RUN/source.yaml" --task "$RUN/task.yaml" \
+    --log-file "$RUN/applierd.log" >"$RUN/applierd.out" 2>&1 &
+  echo $! >"$RUN/applierd.pid"
+  down_counts() {
+    ./ops/sandbox.sh sql "$DOWN_PORT" "SELECT 'shop.customers', COUNT(*), MAX(id) FROM shop.customers UNION ALL
+      SELECT 'shop.orders', COUNT(*), SUM(amount) FROM shop.orders UNION ALL
+      SELECT 'logs.events', COUNT(*), MAX(id) FROM logs.events" 2>/dev/null | column -t
+  }
+  for _ in $(seq 1 150); do
+    [ "$(./ops/sandbox.sh sql "$DOWN_PORT" "SELECT COUNT(*) FROM logs.events" 2>/dev/null)" = 500 ] && break
+    sleep 0.2
+  done
+  echo "after the load (the two logs.events_* shards are merged into logs.events by the route):"
+  down_counts
+  echo
+  echo "now writing upstream: new customers, updated orders, a new column, a deleted event"
+  ./ops/sandbox.sh sql "$UP_PORT" "USE shop;
+    INSERT INTO customers (name, email) SELECT CONCAT('new ', seq), CONCAT('n', seq, '@example.com') FROM seq_1_to_50;
+    UPDATE orders SET amount = amount + 1 WHERE id <= 100;
+    ALTER TABLE customers ADD COLUMN tier TINYINT NOT NULL DEFAULT 1;
+    UPDATE customers SET tier = 2 WHERE id <= 10;
+    DELETE FROM logs.events_2026_02 WHERE id = 500;"
+  for _ in $(seq 1 100); do
+    [ "$(./ops/sandbox.sh sql "$DOWN_PORT" "SELECT COUNT(*) FROM shop.customers WHERE tier = 2" 2>/dev/null)" = 10 ] && break
+    sleep 0.2
+  done
+  echo "downstream a moment later:"
+  down_counts
+  echo "upstream for comparison:"
+  ./ops/sandbox.sh sql "$UP_PORT" "SELECT 'shop.customers', COUNT(*), MAX(id) FROM shop.customers UNION ALL
+      SELECT 'shop.orders', COUNT(*), SUM(amount) FROM shop.orders UNION ALL
+      SELECT 'logs.events_*', (SELECT COUNT(*) FROM logs.events_2026_01) + (SELECT COUNT(*) FROM logs.events_2026_02), 500" | column -t
+  echo "checkpoints kept in the downstream dm_meta schema:"
   ./ops/sandbox.sh sql "$DOWN_PORT" "SELECT table_name FROM information_schema.tables WHERE table_schema='dm_meta'"
+  echo "applierd keeps replicating in the background (log: $RUN/applierd.log)"
 fi
 
 if [ -x "$BIN/dmctl/dmctl" ]; then
