@@ -255,10 +255,7 @@ static int load_rules(rules_set **out, const char *task_file, const char *source
     dm_err_clear(&err);
     rc = config_task_load(&task, task_file, &diag);
     if (rc != 0) {
-        char line[2048];
-        for (size_t i = 0; i < diag.n_errors; i++)
-            fprintf(stderr, "%s\n",
-                    config_diag_entry_format(line, sizeof(line), &diag.errors[i], false));
+        dmctl_print_diag(&diag, 0);
         fprintf(stderr, "dmctl ddl: cannot load task file %s\n", task_file);
         goto done;
     }

@@ -122,10 +122,7 @@ int dmctl_cmd_rules(int argc, char **argv)
 
     if (config_task_load(&task, pos[0], &diag) != 0 ||
         (source_file != NULL && config_source_load(&source, source_file, &diag) != 0)) {
-        char line[2048];
-        for (size_t i = 0; i < diag.n_errors; i++)
-            fprintf(stderr, "%s\n", config_diag_entry_format(line, sizeof(line), &diag.errors[i],
-                                                             false));
+        dmctl_print_diag(&diag, 0);
         if (diag.n_errors == 0)
             fprintf(stderr, "dmctl rules: cannot load %s\n", task ? source_file : pos[0]);
         goto done;

@@ -31,16 +31,6 @@ static const char *kind_name(config_kind k)
     return k == CONFIG_KIND_TASK ? "task" : k == CONFIG_KIND_SOURCE ? "source" : "unknown";
 }
 
-static void print_problems(const config_diag *d)
-{
-    char line[4096];
-    for (size_t i = 0; i < d->n_errors; i++)
-        fprintf(stderr, "%s\n", config_diag_entry_format(line, sizeof(line), &d->errors[i], false));
-    for (size_t i = 0; i < d->n_warnings; i++)
-        fprintf(stderr, "%s\n",
-                config_diag_entry_format(line, sizeof(line), &d->warnings[i], true));
-}
-
 static int validate_one(const char *path, const config_load_opts *opts, bool quiet)
 {
     config_diag d;
@@ -81,7 +71,7 @@ static int validate_one(const char *path, const config_load_opts *opts, bool qui
             rc = CONFIG_ERR_KIND;
         }
     }
-    print_problems(&d);
+    dmctl_print_diag(&d, 1);
     if (!quiet) {
         doc = json_pack("{s:s,s:s,s:b}", "file", path, "kind", kind_name(kind), "valid", rc == 0);
         if (doc != NULL) {

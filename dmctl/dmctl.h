@@ -32,6 +32,11 @@ int dmctl_key_path(char *out, size_t size, const char *flag_value);
 int dmctl_parse_key_args(int argc, char **argv, void (*usage)(FILE *), const char **key_flag,
                          const char **arg);
 
+struct config_diag;
+// dmctl_print_diag prints d's errors (and, with warnings true, its warnings) to stderr, one
+// `file:line:col: key: message` per line.
+void dmctl_print_diag(const struct config_diag *d, int warnings);
+
 // dmctl_print_err prints "dmctl <cmd>: message (cause)" to stderr.
 void dmctl_print_err(const char *cmd, const dm_err *err);
 

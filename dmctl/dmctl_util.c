@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "config.h"
 #include "dmctl.h"
 
 int dmctl_is_help(const char *arg)
@@ -64,4 +65,14 @@ int dmctl_parse_key_args(int argc, char **argv, void (*usage)(FILE *), const cha
     }
     *arg = argv[optind];
     return -1;
+}
+
+void dmctl_print_diag(const config_diag *d, int warnings)
+{
+    char line[4096];
+    for (size_t i = 0; i < d->n_errors; i++)
+        fprintf(stderr, "%s\n", config_diag_entry_format(line, sizeof(line), &d->errors[i], false));
+    for (size_t i = 0; warnings && i < d->n_warnings; i++)
+        fprintf(stderr, "%s\n",
+                config_diag_entry_format(line, sizeof(line), &d->warnings[i], true));
 }
