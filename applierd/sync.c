@@ -55,7 +55,8 @@
 #define LOGC "sync"
 #define CAUSALITY_MAX_KEYS 200000
 #define STMT_MAX_BYTES (4u << 20)
-#define RETRY_MAX 12
+#define RETRY_BUDGET_S 120.0 // how long transient database errors are retried
+#define RETRY_BACKOFF_MAX_US 2000000u
 #define MULTI_MAX_BYTES (8u << 20)
 
 // MariaDB/MySQL sql_mode bits that change how statements are lexed.
@@ -234,6 +235,36 @@ static int connect_down(MYSQL **out, sync_unit *s, dm_err *err)
     return 0;
 }
 
+// retry_after decides, after attempt `attempt` (0-based, begun at `since` by now_s) of
+// `who` failed with rc and e, whether to try again. Only transient errors are retried: a
+// lost or refused connection (a downstream restarting or overloaded), a deadlock or lock
+// wait timeout. It logs the error, closes the connection (the next attempt reconnects) and
+// sleeps with exponential backoff up to RETRY_BACKOFF_MAX_US, for at most RETRY_BUDGET_S.
+static bool retry_after(sync_unit *s, MYSQL **conn, int rc, const dm_err *e, const char *who,
+                        unsigned attempt, double since)
+{
+    if (rc != DM_ERR_DB_RETRYABLE && rc != DM_ERR_DB_CONNECT)
+        return false;
+    if (stopping(s) || now_s() - since >= RETRY_BUDGET_S)
+        return false;
+    char buf[2048];
+    dm_warn(LOGC, "%s: transient error, retrying (attempt %u): %s", who, attempt + 1,
+            dm_err_format(buf, sizeof buf, e));
+    if (*conn) {
+        mysql_close(*conn);
+        *conn = NULL;
+    }
+    unsigned us = 50000u << (attempt < 6 ? attempt : 6);
+    usleep(us < RETRY_BACKOFF_MAX_US ? us : RETRY_BACKOFF_MAX_US);
+    return true;
+}
+
+// connect_or_reuse makes sure the control connection is open.
+static int connect_or_reuse(sync_unit *s, dm_err *err)
+{
+    return s->ctl ? 0 : connect_down(&s->ctl, s, err);
+}
+
 static void set_db_params(dm_mysql_params *p, const config_db *db)
 {
     memset(p, 0, sizeof *p);
@@ -396,6 +427,7 @@ static int flush_batch(worker *w)
         return 0;
     dm_err e;
     int rc = 0;
+    double since = now_s();
     for (unsigned attempt = 0;; attempt++) {
         dm_err_clear(&e);
         size_t at = 0;
@@ -403,37 +435,28 @@ static int flush_batch(worker *w)
             rc = DM_ERR_CANCELLED;
             break;
         }
-        if (!w->conn && (rc = connect_down(&w->conn, s, &e)))
-            goto retry;
-        if (!(rc = exec_batch(w, attempt > 0, &e, &at)))
-            break;
-        if (rc != DM_ERR_DB_RETRYABLE) {
-            checkpoint_loc a, b;
-            change_loc(&a, s, w->batch[at], true);
-            change_loc(&b, s, w->batch[at], false);
-            dm_err_prefix(&e, "startLocation: [position: (%s, %" PRIu64 ")], endLocation: "
-                              "[position: (%s, %" PRIu64 ")]",
-                          a.file, a.pos, b.file, b.pos);
-            e.code = rc == DM_ERR_DB ? SYNC_ERR_EXEC : rc;
-            e.scope = DM_ERR_SCOPE_DOWNSTREAM;
-            fail(s, e.code, &e);
-            break;
+        if (w->conn || !(rc = connect_down(&w->conn, s, &e))) {
+            if (!(rc = exec_batch(w, attempt > 0, &e, &at)))
+                break;
+            if (rc != DM_ERR_DB_RETRYABLE && rc != DM_ERR_DB_CONNECT) {
+                checkpoint_loc a, b;
+                change_loc(&a, s, w->batch[at], true);
+                change_loc(&b, s, w->batch[at], false);
+                dm_err_prefix(&e, "startLocation: [position: (%s, %" PRIu64 ")], endLocation: "
+                                  "[position: (%s, %" PRIu64 ")]",
+                              a.file, a.pos, b.file, b.pos);
+                e.code = rc == DM_ERR_DB ? SYNC_ERR_EXEC : rc;
+                e.scope = DM_ERR_SCOPE_DOWNSTREAM;
+                fail(s, e.code, &e);
+                break;
+            }
         }
-    retry:
-        if (attempt + 1 >= RETRY_MAX || stopping(s)) {
+        char who[64];
+        snprintf(who, sizeof who, "worker %u (batch replayed in safe mode)", w->id);
+        if (!retry_after(s, &w->conn, rc, &e, who, attempt, since)) {
             fail(s, rc, &e);
             break;
         }
-        {
-            char buf[2048];
-            dm_warn(LOGC, "worker %u: transient error, retrying in safe mode (attempt %u): %s",
-                    w->id, attempt + 1, dm_err_format(buf, sizeof buf, &e));
-        }
-        if (w->conn) {
-            mysql_close(w->conn);
-            w->conn = NULL;
-        }
-        usleep((useconds_t)(50000u << (attempt < 5 ? attempt : 5)));
     }
     for (size_t i = 0; i < w->nbatch; i++)
         free(w->batch[i]);
@@ -771,24 +794,17 @@ static int show_table(MYSQL_RES **out, sync_unit *s, const char *what, const cha
         dm_buf_fini(&b);
         return nomem(err);
     }
+    double since = now_s();
     for (unsigned attempt = 0;; attempt++) {
-        if (!s->ctl && (rc = connect_down(&s->ctl, s, err)))
-            goto retry;
-        rc = dm_mysql_query(out, s->ctl, b.data, err);
-        if (rc && (mysql_errno(s->ctl) == 1146 || mysql_errno(s->ctl) == 1049)) {
-            dm_err_clear(err);
-            rc = 0;
+        if (!(rc = connect_or_reuse(s, err))) {
+            rc = dm_mysql_query(out, s->ctl, b.data, err);
+            if (rc && (mysql_errno(s->ctl) == 1146 || mysql_errno(s->ctl) == 1049)) {
+                dm_err_clear(err);
+                rc = 0;
+            }
         }
-        if (rc != DM_ERR_DB_RETRYABLE)
+        if (!rc || !retry_after(s, &s->ctl, rc, err, "table lookup", attempt, since))
             break;
-    retry:
-        if (attempt + 1 >= RETRY_MAX || stopping(s))
-            break;
-        if (s->ctl) {
-            mysql_close(s->ctl);
-            s->ctl = NULL;
-        }
-        usleep((useconds_t)(50000u << (attempt < 5 ? attempt : 5)));
     }
     dm_buf_fini(&b);
     return rc;
@@ -1343,13 +1359,12 @@ static int plan_ddl(char ***out, size_t *n_out, sync_unit *s, ddl_stmt *st, cons
 static int exec_ddl(sync_unit *s, const char *sql, const evsource_event *ev, bool safe,
                     dm_err *err)
 {
+    double since = now_s();
     for (unsigned attempt = 0;; attempt++) {
-        int rc = 0;
-        if (!s->ctl && (rc = connect_down(&s->ctl, s, err)))
-            goto retry;
-        if (!(rc = dm_mysql_exec(s->ctl, sql, err)))
+        int rc = connect_or_reuse(s, err);
+        if (!rc && !(rc = dm_mysql_exec(s->ctl, sql, err)))
             return 0;
-        unsigned en = mysql_errno(s->ctl);
+        unsigned en = s->ctl ? mysql_errno(s->ctl) : 0;
         if (safe && already_applied(en)) {
             dm_warn(LOGC, "DDL at (%s, %" PRIu64 ") already applied downstream (error %u), "
                           "going on: %s",
@@ -1357,7 +1372,7 @@ static int exec_ddl(sync_unit *s, const char *sql, const evsource_event *ev, boo
             dm_err_clear(err);
             return 0;
         }
-        if (rc != DM_ERR_DB_RETRYABLE) {
+        if (rc != DM_ERR_DB_RETRYABLE && rc != DM_ERR_DB_CONNECT) {
             dm_err_prefix(err, "startLocation: [position: (%s, %" PRIu64 ")], endLocation: "
                                "[position: (%s, %" PRIu64 ")], DDL %s",
                           ev->file, ev->pos, ev->file, ev->next_pos, sql);
@@ -1367,14 +1382,8 @@ static int exec_ddl(sync_unit *s, const char *sql, const evsource_event *ev, boo
                                    "at %s:%" PRIu64, ev->file, ev->pos);
             return SYNC_ERR_DDL;
         }
-    retry:
-        if (attempt + 1 >= RETRY_MAX || stopping(s))
+        if (!retry_after(s, &s->ctl, rc, err, "DDL", attempt, since))
             return rc;
-        if (s->ctl) {
-            mysql_close(s->ctl);
-            s->ctl = NULL;
-        }
-        usleep((useconds_t)(50000u << (attempt < 5 ? attempt : 5)));
     }
 }
 
@@ -1546,18 +1555,13 @@ static int on_trx_end(sync_unit *s, const evsource_event *ev, dm_err *err)
         s->ddl_done = false;
         checkpoint_loc l;
         checkpoint_loc_now(&l, s);
+        double since = now_s();
         for (unsigned attempt = 0;; attempt++) {
-            if (!s->ctl && (rc = connect_down(&s->ctl, s, err)))
-                ;
-            else if (!(rc = checkpoint_save_global(s->cp, s->ctl, &l, s->trk_text, err)))
+            if (!(rc = connect_or_reuse(s, err)) &&
+                !(rc = checkpoint_save_global(s->cp, s->ctl, &l, s->trk_text, err)))
                 break;
-            if (rc != DM_ERR_DB_RETRYABLE || attempt + 1 >= RETRY_MAX)
+            if (!retry_after(s, &s->ctl, rc, err, "checkpoint", attempt, since))
                 return rc;
-            if (s->ctl) {
-                mysql_close(s->ctl);
-                s->ctl = NULL;
-            }
-            usleep(100000);
         }
         pthread_mutex_lock(&s->mu);
         s->saved = l;
@@ -1818,7 +1822,10 @@ int sync_run(sync_unit *s, dm_err *err)
     s->saved = st.found ? st.global : s->saved;
     s->marked = s->trx_end;
     checkpoint_loc last_seen = s->trx_end;
+    // Upstream losses are retried with backoff for RETRY_BUDGET_S seconds from the first
+    // failed reconnect; any event read resets the budget.
     unsigned reconnects = 0;
+    double lost_since = 0;
     while (!stopping(s) && !atomic_load(&s->failed)) {
         evsource_event ev;
         if (!s->src) {
@@ -1828,8 +1835,9 @@ int sync_run(sync_unit *s, dm_err *err)
             if ((rc = open_source(s, err))) {
                 if ((rc != DM_ERR_DB_CONNECT && rc != DM_ERR_DB_RETRYABLE &&
                      rc != BINLOG_CLIENT_ERR_DISCONNECTED) ||
-                    ++reconnects > RETRY_MAX)
+                    now_s() - lost_since > RETRY_BUDGET_S)
                     goto done;
+                reconnects++;
                 continue;
             }
         }
@@ -1850,8 +1858,8 @@ int sync_run(sync_unit *s, dm_err *err)
             if (checkpoint_loc_cmp(&last_seen, &s->safe_until) > 0)
                 s->safe_until = last_seen;
             close_source(s);
-            if (++reconnects > RETRY_MAX)
-                goto done;
+            if (!reconnects++)
+                lost_since = now_s();
             rc = 0;
             continue;
         }

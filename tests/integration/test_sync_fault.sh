@@ -4,7 +4,8 @@
 # restarted. It resumes from its checkpoint in safe mode up to the furthest applied location:
 # afterwards every table is equal, no duplicate-key (or any) error surfaced, no row is lost.
 # Then transient faults without a crash: its downstream connections are killed (batches are
-# retried) and the upstream restarts (the stream is resumed at the last transaction end).
+# retried), the upstream restarts (the stream is resumed at the last transaction end), and
+# the downstream is down for a few seconds while changes wait (connects are retried).
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/test_sync_lib.bash"
 
@@ -53,6 +54,17 @@ sleep 1
 alltypes_round 8
 sync_wait_caught_up 120
 sync_alive
+before=$(grep -c "transient error, retrying" "$TEST_TMP/sync.log" || true)
+"$SANDBOX" stop "$(server_name sy-down)" >/dev/null
+alltypes_round 9
+sql "$up" "CREATE TABLE d1.down9 (id INT PRIMARY KEY, v INT); INSERT INTO d1.down9 VALUES (1, 1), (2, 2)"
+sleep 4
+sync_alive
+"$SANDBOX" start "$(server_name sy-down)" >/dev/null
+sync_wait_caught_up 120
+sync_alive
+[ "$(grep -c "transient error, retrying" "$TEST_TMP/sync.log")" -gt "$before" ] ||
+  fail "nothing was retried while the downstream was down"
 grep -q "transient error, retrying" "$TEST_TMP/sync.log" || fail "no batch was retried after the connection kills"
 grep -q "upstream stream lost, reconnecting" "$TEST_TMP/sync.log" || fail "no reconnect after the upstream restart"
 ! grep -q "Duplicate entry\|errno 1062\|sync stopped" "$TEST_TMP/sync.log" || fail "an error surfaced"
