@@ -47,10 +47,12 @@ template() {
 }
 
 wait_up() {
-  local dir=$1 port=$2 i
+  local dir=$1 port=$2 i dd
   for i in $(seq 1 300); do
-    if "$CLIENT" --no-defaults -uroot -h127.0.0.1 -P"$port" -e 'SELECT 1' >/dev/null 2>&1; then
-      return 0
+    # The server that answers must be this one (its datadir), not another on the same port.
+    if dd=$("$CLIENT" --no-defaults -uroot -h127.0.0.1 -P"$port" -N -e 'SELECT @@datadir' 2>/dev/null); then
+      [ "$(realpath -m "$dd")" = "$(realpath -m "$dir/data")" ] && return 0
+      die "port $port answers with the server of ${dd%/data*}, not $dir"
     fi
     if [ -f "$dir/pid" ] && ! kill -0 "$(cat "$dir/pid")" 2>/dev/null; then
       tail -20 "$dir/error.log" >&2 || true

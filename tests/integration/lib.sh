@@ -21,6 +21,14 @@ _REG_PIDS="$TEST_TMP/.pids"
 _cleanup() {
   local rc=$? p s
   while read -r p; do [ -n "$p" ] && kill -KILL "$p" 2>/dev/null || true; done <"$_REG_PIDS"
+  if [ $rc -ne 0 ]; then
+    # A failure may be the server's: show the end of each server's log before it goes.
+    while read -r s; do
+      [ -n "$s" ] && [ -f "$DM_SANDBOX_DIR/$s/error.log" ] || continue
+      echo "test: last lines of $s's error.log:" >&2
+      tail -15 "$DM_SANDBOX_DIR/$s/error.log" | sed 's/^/  /' >&2
+    done <"$_REG_SERVERS"
+  fi
   while read -r s; do [ -n "$s" ] && "$SANDBOX" down "$s" >/dev/null 2>&1 || true; done <"$_REG_SERVERS"
   if [ $rc -eq 0 ]; then rm -rf "$TEST_TMP"; else echo "test: kept $TEST_TMP for inspection" >&2; fi
   exit $rc
@@ -28,9 +36,28 @@ _cleanup() {
 trap _cleanup EXIT
 trap 'exit 130' INT TERM
 
-# free_port prints a TCP port on 127.0.0.1 that nothing listens on.
+# free_port prints a TCP port on 127.0.0.1 that nothing listens on and no other test has
+# claimed. Ports come from 20000-32767, below Linux's ephemeral range (32768-60999), so no
+# outgoing connection holds one; the claim (an atomic mkdir under the sandbox directory,
+# owned by this test's pid) keeps two tests that start at once off the same port.
 free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+  local claims="$DM_SANDBOX_DIR/.ports" port owner i
+  mkdir -p "$claims"
+  for i in $(seq 1 200); do
+    port=$((20000 + RANDOM % 12768))
+    if [ -d "$claims/$port" ]; then
+      owner=$(cat "$claims/$port/owner" 2>/dev/null || true)
+      [ -n "$owner" ] && kill -0 "$owner" 2>/dev/null && continue
+      rm -rf "$claims/$port"
+    fi
+    mkdir "$claims/$port" 2>/dev/null || continue
+    echo "$DM_SANDBOX_OWNER" >"$claims/$port/owner"
+    if python3 -c 'import socket,sys; s=socket.socket(); s.bind(("127.0.0.1",int(sys.argv[1]))); s.close()' "$port" 2>/dev/null; then
+      echo "$port"
+      return 0
+    fi
+  done
+  fail "no free port"
 }
 
 # server_up NAME ROLE [-- MARIADBD_OPTIONS...]: starts a sandbox server (ROLE upstream|
