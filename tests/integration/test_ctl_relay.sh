@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# test_ctl_relay: relayd --join under the controller. A source with enable-relay is bound to a
+# relayd, whose empty store starts at the upstream's earliest binlog (not the current one);
+# kill -9 of that relayd moves the relay to the other one after the TTL, again from the
+# earliest binlog (no gap); purge-relay, pause/resume-relay are forwarded through the
+# controller; the first relayd comes back and transfer-source moves the relay to it, where
+# it resumes from its own store.
+source "$(dirname "$0")/lib.sh"
+CTL="$DM_BUILD_DIR/controller/controller"
+RELAYD="$DM_BUILD_DIR/relayd/relayd"
+[ -x "$CTL" ] && [ -x "$RELAYD" ] || fail "controller/relayd not built in $DM_BUILD_DIR"
+
+up=$(server_up ctlrup upstream)
+sql "$up" "CREATE DATABASE t; CREATE TABLE t.a (id INT PRIMARY KEY, v INT); INSERT INTO t.a VALUES (1, 1); FLUSH BINARY LOGS;
+  INSERT INTO t.a VALUES (2, 2); FLUSH BINARY LOGS; INSERT INTO t.a VALUES (3, 3)"
+first=$(sql "$up" "SHOW BINARY LOGS" | head -1 | awk '{print $1}')
+current=$(sql "$up" "SHOW MASTER STATUS" | awk '{print $1}')
+[ "$first" != "$current" ] || fail "the upstream should have several binlogs"
+
+CTL_ADDR=127.0.0.1:$(free_port)
+"$CTL" --name ctl-1 --addr "$CTL_ADDR" --data-dir "$TEST_TMP/ctl" --keepalive-ttl-ms 3000 >>"$TEST_TMP/ctl.log" 2>&1 &
+track_pid $!
+declare -A raddr rpid
+for r in relayd-1 relayd-2; do raddr[$r]=127.0.0.1:$(free_port); done
+start_relayd() {
+  "$RELAYD" --name "$1" --addr "${raddr[$1]}" --relay-dir "$TEST_TMP/$1" --join "$CTL_ADDR" \
+    --log-file "$TEST_TMP/$1.log" &
+  rpid[$1]=$!
+  track_pid "${rpid[$1]}"
+}
+call() { "$RELAYD" call --addr "$CTL_ADDR" --timeout-ms 20000 "$1" "$2"; }
+rcall() { "$RELAYD" call --addr "${raddr[$1]}" --timeout-ms 5000 "$2" "$3"; }
+jget() { python3 -c "import json,sys; r=json.load(sys.stdin); print($1)"; }
+relay_worker() { call operate-source '{"op":"show","sources":["mysql-01"]}' | jget 'r["sources"][0]["worker"]'; }
+# first_file RELAYD: the binlog file of the first stored segment once one is stored.
+first_file() {
+  local i f
+  for i in $(seq 1 60); do
+    f=$(rcall "$1" segments '{"source":"mysql-01","wait_ms":500}' 2>/dev/null | jget 'r["segment"]["file"] if r.get("segment") else ""' 2>/dev/null || true)
+    [ -n "$f" ] && { echo "$f"; return 0; }
+    sleep 0.25
+  done
+  fail "$1 stored nothing"
+}
+relay_stage() { rcall "$1" status '{"source":"mysql-01"}' | jget 'r["sources"][0]["stage"]'; }
+
+start_relayd relayd-1
+for i in $(seq 1 50); do call list-member '{}' >/dev/null 2>&1 && break; sleep 0.1; done
+sleep 1.5
+start_relayd relayd-2
+cat >"$TEST_TMP/source.yaml" <<EOS
+source-id: mysql-01
+enable-relay: true
+from:
+  host: 127.0.0.1
+  port: $up
+  user: root
+  password: ""
+EOS
+params=$(python3 -c 'import json,sys; print(json.dumps({"op":"create","configs":[open(sys.argv[1]).read()]}))' "$TEST_TMP/source.yaml")
+res=$(call operate-source "$params")
+[ "$(echo "$res" | jget 'r["sources"][0]["worker"]')" == relayd-1 ] || fail "the relay is not bound to relayd-1: $res"
+[ "$(first_file relayd-1)" == "$first" ] || fail "relayd-1 did not start at the earliest binlog $first"
+
+kill -KILL "${rpid[relayd-1]}"
+wait "${rpid[relayd-1]}" 2>/dev/null || true
+for i in $(seq 1 40); do [ "$(relay_worker)" == relayd-2 ] && break; sleep 0.25; done
+[ "$(relay_worker)" == relayd-2 ] || fail "the relay did not move to relayd-2"
+[ "$(first_file relayd-2)" == "$first" ] || fail "relayd-2 did not start at the earliest binlog $first"
+call list-member '{"worker":true}' | jget '[(w["name"],w["stage"]) for w in r["members"][0]["workers"]["workers"]]' |
+  grep -q "('relayd-1', 'offline')" || fail "relayd-1 not offline"
+
+# purge-relay through the controller, then pause/resume.
+second=$(sql "$up" "SHOW BINARY LOGS" | sed -n 2p | awk '{print $1}')
+sleep 1.5 # the relay has caught up with the small upstream
+res=$(call purge-relay "{\"source\":\"mysql-01\",\"filename\":\"$second\"}")
+[ "$(echo "$res" | jget 'r["result"]')" == True ] || fail "purge-relay: $res"
+[ "$(first_file relayd-2)" == "$second" ] || fail "purge-relay did not purge before $second"
+call operate-relay '{"op":"pause","sources":["mysql-01"]}' >/dev/null
+for i in $(seq 1 20); do [ "$(relay_stage relayd-2)" == Paused ] && break; sleep 0.25; done
+[ "$(relay_stage relayd-2)" == Paused ] || fail "pause-relay did not pause relayd-2"
+call operate-relay '{"op":"resume","sources":["mysql-01"]}' >/dev/null
+for i in $(seq 1 20); do [ "$(relay_stage relayd-2)" == Running ] && break; sleep 0.25; done
+[ "$(relay_stage relayd-2)" == Running ] || fail "resume-relay did not resume relayd-2"
+
+# relayd-1 returns; transfer-source moves the relay back, resuming its own store.
+start_relayd relayd-1
+for i in $(seq 1 20); do
+  call list-member '{"worker":true}' | jget '[(w["name"],w["stage"]) for w in r["members"][0]["workers"]["workers"]]' |
+    grep -q "('relayd-1', 'free')" && break
+  sleep 0.25
+done
+res=$(call transfer-source '{"source":"mysql-01","worker":"relayd-1"}')
+[ "$(echo "$res" | jget 'r["result"]')" == True ] || fail "transfer-source: $res"
+sql "$up" "INSERT INTO t.a VALUES (4, 4)"
+for i in $(seq 1 20); do [ "$(relay_stage relayd-1)" == Running ] && break; sleep 0.25; done
+[ "$(relay_stage relayd-1)" == Running ] || fail "relayd-1 does not relay after transfer-source"
+want=$(sql "$up" "SHOW MASTER STATUS" | awk '{print $1":"$2}')
+for i in $(seq 1 40); do
+  got=$(rcall relayd-1 status '{"source":"mysql-01"}' | jget 'r["sources"][0]["relay_binlog"]')
+  [ "$got" == "$want" ] && break
+  sleep 0.25
+done
+[ "$got" == "$want" ] || fail "relayd-1 did not catch up: $got, want $want"
+[ "$(relay_stage relayd-2)" == Paused ] || fail "relayd-2 still relays after the transfer"
+grep -q "an empty store starts" "$TEST_TMP/relayd-1.log" || fail "relayd-1 log"
+echo "ok"
