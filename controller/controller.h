@@ -14,7 +14,6 @@
 //   CTL_ERR_NAME_TAKEN      38010  register: the name is alive at another address
 //   CTL_ERR_NOT_REGISTERED  38011  keepalive from a member that is not registered
 //   CTL_ERR_BAD_PARAMS      38012  a request's params miss a key or have a wrong type
-//   CTL_ERR_STATE           38013  stored state is inconsistent (a task's YAML no longer loads)
 #ifndef CONTROLLER_H
 #define CONTROLLER_H
 
@@ -28,7 +27,6 @@
 #define CTL_ERR_NAME_TAKEN 38010
 #define CTL_ERR_NOT_REGISTERED 38011
 #define CTL_ERR_BAD_PARAMS 38012
-#define CTL_ERR_STATE 38013
 
 typedef struct controller controller;
 
