@@ -167,6 +167,13 @@ struct sync_unit {
     checkpoint_loc saved; // last global checkpoint written
     atomic_uint_fast64_t committed; // epochs below this are committed everywhere
     handle_op *ops;
+    // status (query-status' sync block), under mu
+    checkpoint_loc read_loc;  // end of the last event read
+    uint64_t total_events;
+    uint64_t total_trx;
+    uint32_t last_ts;         // header timestamp of the last data event read
+    bool caught_up;           // the source had nothing newer at the last read
+    double run_started;       // now_s() when sync_run began
 };
 
 // ---------------------------------------------------------------------------------------
@@ -1638,16 +1645,47 @@ static int on_event(sync_unit *s, const evsource_event *ev, dm_err *err)
     return rc;
 }
 
+// note_read records what the status shows of the reader: where it is, how much it read,
+// whether it is caught up.
+static void note_read(sync_unit *s, const evsource_event *ev)
+{
+    pthread_mutex_lock(&s->mu);
+    s->caught_up = ev->idle;
+    if (!ev->idle && !ev->format_resend) {
+        loc_set_file(&s->read_loc, ev->file);
+        s->read_loc.pos = ev->next_pos;
+        s->total_events++;
+        if (ev->type == BINLOG_XID_EVENT)
+            s->total_trx++;
+        if (ev->len >= 4 && ev->type != BINLOG_FORMAT_DESCRIPTION_EVENT &&
+            ev->type != BINLOG_ROTATE_EVENT)
+            s->last_ts = (uint32_t)ev->data[0] | (uint32_t)ev->data[1] << 8 |
+                         (uint32_t)ev->data[2] << 16 | (uint32_t)ev->data[3] << 24;
+    }
+    pthread_mutex_unlock(&s->mu);
+}
+
 static int open_source(sync_unit *s, dm_err *err)
 {
-    evsource_upstream_opts o = {
-        .conn = s->up,
-        .replica_server_id = s->opts.replica_server_id,
-        .start_file = s->trx_end.file,
-        .start_pos = s->trx_end.pos,
-    };
     evsource *src = NULL;
-    int rc = evsource_open_upstream(&src, &o, err);
+    int rc;
+    if (s->opts.relay_addr) {
+        evsource_relay_opts o = {
+            .addr = s->opts.relay_addr,
+            .source_id = s->opts.source->source_id,
+            .start_file = s->trx_end.file,
+            .start_pos = s->trx_end.pos,
+        };
+        rc = evsource_open_relay(&src, &o, err);
+    } else {
+        evsource_upstream_opts o = {
+            .conn = s->up,
+            .replica_server_id = s->opts.replica_server_id,
+            .start_file = s->trx_end.file,
+            .start_pos = s->trx_end.pos,
+        };
+        rc = evsource_open_upstream(&src, &o, err);
+    }
     if (rc)
         return rc;
     pthread_mutex_lock(&s->mu);
@@ -1812,6 +1850,13 @@ int sync_run(sync_unit *s, dm_err *err)
     dm_buf_init(&s->keys);
     memset(&s->saved, 0, sizeof s->saved);
     memset(&s->marked, 0, sizeof s->marked);
+    pthread_mutex_lock(&s->mu);
+    memset(&s->read_loc, 0, sizeof s->read_loc);
+    s->total_events = s->total_trx = 0;
+    s->last_ts = 0;
+    s->caught_up = false;
+    s->run_started = now_s();
+    pthread_mutex_unlock(&s->mu);
     clock_gettime(CLOCK_MONOTONIC, &s->last_marker);
     if ((rc = connect_down(&s->ctl, s, err)) || (rc = checkpoint_prepare(s->cp, s->ctl, err)) ||
         (rc = checkpoint_load(&st, s->cp, s->ctl, err)) || (rc = choose_start(s, &st, err)) ||
@@ -1833,9 +1878,7 @@ int sync_run(sync_unit *s, dm_err *err)
             usleep((useconds_t)(100000u << (reconnects < 5 ? reconnects : 5)));
             dm_err_clear(err);
             if ((rc = open_source(s, err))) {
-                if ((rc != DM_ERR_DB_CONNECT && rc != DM_ERR_DB_RETRYABLE &&
-                     rc != BINLOG_CLIENT_ERR_DISCONNECTED) ||
-                    now_s() - lost_since > RETRY_BUDGET_S)
+                if (!evsource_is_transient(rc) || now_s() - lost_since > RETRY_BUDGET_S)
                     goto done;
                 reconnects++;
                 continue;
@@ -1847,14 +1890,13 @@ int sync_run(sync_unit *s, dm_err *err)
                 rc = 0;
                 break;
             }
-            if (rc != BINLOG_CLIENT_ERR_DISCONNECTED && rc != DM_ERR_DB_RETRYABLE &&
-                rc != DM_ERR_DB_CONNECT)
+            if (!evsource_is_transient(rc))
                 goto done;
             // Resume at the last transaction end; changes of the open transaction already
             // queued will be sent again, so run in safe mode up to where the stream was.
             char buf[2048];
-            dm_warn(LOGC, "upstream stream lost, reconnecting at (%s, %" PRIu64 "): %s",
-                    s->trx_end.file, s->trx_end.pos, dm_err_format(buf, sizeof buf, err));
+            dm_warn(LOGC, "%s stream lost, reconnecting at (%s, %" PRIu64 "): %s",
+                    s->opts.relay_addr ? "relay" : "upstream", s->trx_end.file, s->trx_end.pos, dm_err_format(buf, sizeof buf, err));
             if (checkpoint_loc_cmp(&last_seen, &s->safe_until) > 0)
                 s->safe_until = last_seen;
             close_source(s);
@@ -1863,6 +1905,7 @@ int sync_run(sync_unit *s, dm_err *err)
             rc = 0;
             continue;
         }
+        note_read(s, &ev);
         if (!ev.idle) {
             reconnects = 0;
             if (!ev.format_resend) {
@@ -1964,6 +2007,30 @@ void sync_stop(sync_unit *s)
         evsource_interrupt(s->src);
     pthread_cond_broadcast(&s->cv);
     pthread_mutex_unlock(&s->mu);
+}
+
+json_t *sync_status_json(sync_unit *s)
+{
+    char master[600], syncer[600];
+    pthread_mutex_lock(&s->mu);
+    snprintf(master, sizeof master, "(%s, %" PRIu64 ")", s->read_loc.file, s->read_loc.pos);
+    snprintf(syncer, sizeof syncer, "(%s, %" PRIu64 ")", s->saved.file, s->saved.pos);
+    double el = s->run_started > 0 ? now_s() - s->run_started : 0;
+    json_int_t tps = el > 0 ? (json_int_t)((double)s->total_trx / el) : 0;
+    bool synced = s->caught_up && checkpoint_loc_cmp(&s->saved, &s->read_loc) >= 0;
+    json_int_t behind = 0;
+    if (s->last_ts && !synced) {
+        time_t now = time(NULL);
+        behind = now > (time_t)s->last_ts ? (json_int_t)(now - (time_t)s->last_ts) : 0;
+    }
+    json_t *o = json_pack("{s:I, s:I, s:I, s:s, s:s, s:s, s:[], s:[], s:b, s:s, s:I}",
+                          "totalEvents", (json_int_t)s->total_events, "totalTps", tps,
+                          "recentTps", tps, "masterBinlog", master, "syncerBinlog", syncer, "syncerBinlogGtid", s->saved.gtid,
+                          "blockingDDLs", "unresolvedGroups", "synced", synced,
+                          "binlogType", s->opts.relay_addr ? "local" : "remote",
+                          "secondsBehindMaster", behind);
+    pthread_mutex_unlock(&s->mu);
+    return o;
 }
 
 void sync_location(checkpoint_loc *out, sync_unit *s)
