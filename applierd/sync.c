@@ -131,6 +131,7 @@ struct sync_unit {
     checkpoint *cp;
     unsigned n_workers, batch, queue_size, flush_interval;
     bool always_safe;
+    bool no_compact; // syncer `compact` off (DM's default)
     dm_mysql_params down, up;
 
     // run state
@@ -435,6 +436,9 @@ static int flush_batch(worker *w)
     dm_err e;
     int rc = 0;
     double since = now_s();
+    // Merging changes of one row is an optimisation: out of memory leaves the batch as it is.
+    if (!w->s->no_compact)
+        (void)dml_compact(w->batch, &w->nbatch, NULL);
     for (unsigned attempt = 0;; attempt++) {
         dm_err_clear(&e);
         size_t at = 0;
@@ -1976,6 +1980,7 @@ int sync_create(sync_unit **out, const sync_opts *opts, dm_err *err)
                             ? (unsigned)inst->syncer.checkpoint_flush_interval
                             : 30;
     s->always_safe = inst->syncer.safe_mode;
+    s->no_compact = !inst->syncer.compact;
     set_db_params(&s->down, &t->target_db);
     set_db_params(&s->up, &opts->source->from);
     if (!s->opts.replica_server_id) {

@@ -54,6 +54,7 @@ syncers:
     worker-count: 4
     batch: 50
     checkpoint-flush-interval: 1
+    compact: true
 EOS
 }
 
