@@ -145,6 +145,7 @@ struct sync_unit {
     binlog_fde fde;
     binlog_trx trx;
     dm_buf scratch, rowbuf, keys;
+    dm_buf payload; // an inflated TRANSACTION_PAYLOAD
     binlog_row row;
     checkpoint_loc safe_until; // safe mode while loc <= this
     checkpoint_loc trx_end;    // end of the last complete transaction (resume point)
@@ -547,7 +548,10 @@ static int enqueue(sync_unit *s, unsigned wi, dml_change *c, marker *m, dm_err *
 static void checkpoint_loc_now(checkpoint_loc *out, sync_unit *s)
 {
     *out = s->trx_end;
-    out->gtid[0] = 0;
+    // Until the first GTID event the set is not built (its flavour comes from that event):
+    // the start location's text stands.
+    if (s->gtids)
+        out->gtid[0] = 0;
     if (s->gtids && !gtid_set_is_empty(s->gtids)) {
         dm_buf b;
         dm_buf_init(&b);
@@ -1617,6 +1621,76 @@ static bool is_rows(uint8_t t)
     }
 }
 
+// note_gtid records the GTID of the transaction that begins (committed to the set at its
+// end). The executed set is built at the first GTID event, in that event's flavour, from
+// the start location's text.
+static int note_gtid(sync_unit *s, const gtid *g, dm_err *err)
+{
+    if (!s->gtids) {
+        int rc = s->trx_end.gtid[0] ? gtid_set_parse(&s->gtids, g->flavor, s->trx_end.gtid, err)
+                                    : gtid_set_create(&s->gtids, g->flavor, err);
+        if (rc) {
+            dm_err_prefix(err, "the executed GTID set of the start location");
+            return rc;
+        }
+    }
+    s->pending_gtid = *g;
+    s->has_pending_gtid = true;
+    return 0;
+}
+
+// on_parsed handles one parsed event; ev carries its location (for the inner events of a
+// TRANSACTION_PAYLOAD, the outer event's: the transaction ends where the payload ends).
+static int on_parsed(sync_unit *s, const binlog_event *bev, const evsource_event *ev, dm_err *err)
+{
+    int rc;
+    uint8_t type = bev->header.type;
+    unsigned trxf = 0;
+    if ((rc = binlog_trx_feed(&trxf, &s->trx, bev, err)))
+        return rc;
+    if (type == BINLOG_MARIADB_GTID_EVENT) {
+        binlog_mariadb_gtid_event g;
+        if (!(rc = binlog_mariadb_gtid_decode(&g, bev, err)))
+            rc = note_gtid(s,
+                           &(gtid){.flavor = GTID_FLAVOR_MARIADB,
+                                   .domain = g.gtid.domain_id,
+                                   .server = g.gtid.server_id,
+                                   .seq = g.gtid.seq_no},
+                           err);
+    } else if (type == BINLOG_GTID_EVENT) {
+        binlog_mysql_gtid_event g;
+        if (!(rc = binlog_mysql_gtid_decode(&g, bev, err)) && !g.anonymous) {
+            gtid m = {.flavor = GTID_FLAVOR_MYSQL, .seq = (uint64_t)g.gno};
+            memcpy(m.uuid, g.sid, sizeof m.uuid);
+            rc = note_gtid(s, &m, err);
+        }
+    } else if (type == BINLOG_TABLE_MAP_EVENT) {
+        rc = on_table_map(s, bev, ev, err);
+    } else if (is_rows(type)) {
+        rc = on_rows(s, bev, ev, err);
+    } else if (type == BINLOG_QUERY_EVENT || type == BINLOG_QUERY_COMPRESSED_EVENT) {
+        rc = on_query(s, bev, ev, err);
+    }
+    if (!rc && (trxf & BINLOG_TRX_END))
+        rc = on_trx_end(s, ev, err);
+    return rc;
+}
+
+// on_payload handles a MySQL TRANSACTION_PAYLOAD: its inner events, inflated, in order.
+static int on_payload(sync_unit *s, const binlog_event *bev, const evsource_event *ev, dm_err *err)
+{
+    binlog_payload p;
+    int rc = binlog_payload_decode(&p, bev, &s->payload, err);
+    while (!rc) {
+        binlog_event inner;
+        bool end = false;
+        if ((rc = binlog_payload_next(&inner, &end, &p, &s->fde, ev->pos, err)) || end)
+            break;
+        rc = on_parsed(s, &inner, ev, err);
+    }
+    return rc;
+}
+
 static int on_event(sync_unit *s, const evsource_event *ev, dm_err *err)
 {
     int rc;
@@ -1625,28 +1699,9 @@ static int on_event(sync_unit *s, const evsource_event *ev, dm_err *err)
     binlog_event bev;
     if ((rc = binlog_event_parse(&bev, &s->fde, ev->data, ev->len, ev->pos, 0, err)))
         return rc;
-    unsigned trxf = 0;
-    if ((rc = binlog_trx_feed(&trxf, &s->trx, &bev, err)))
-        return rc;
-    if (ev->type == BINLOG_MARIADB_GTID_EVENT) {
-        binlog_mariadb_gtid_event g;
-        if ((rc = binlog_mariadb_gtid_decode(&g, &bev, err)))
-            return rc;
-        s->pending_gtid = (gtid){.flavor = GTID_FLAVOR_MARIADB,
-                                 .domain = g.gtid.domain_id,
-                                 .server = g.gtid.server_id,
-                                 .seq = g.gtid.seq_no};
-        s->has_pending_gtid = true;
-    } else if (ev->type == BINLOG_TABLE_MAP_EVENT) {
-        rc = on_table_map(s, &bev, ev, err);
-    } else if (is_rows(ev->type)) {
-        rc = on_rows(s, &bev, ev, err);
-    } else if (ev->type == BINLOG_QUERY_EVENT || ev->type == BINLOG_QUERY_COMPRESSED_EVENT) {
-        rc = on_query(s, &bev, ev, err);
-    }
-    if (!rc && (trxf & BINLOG_TRX_END))
-        rc = on_trx_end(s, ev, err);
-    return rc;
+    if (ev->type == BINLOG_TRANSACTION_PAYLOAD_EVENT)
+        return on_payload(s, &bev, ev, err);
+    return on_parsed(s, &bev, ev, err);
 }
 
 // note_read records what the status shows of the reader: where it is, how much it read,
@@ -1741,10 +1796,9 @@ static int choose_start(sync_unit *s, const checkpoint_state *st, dm_err *err)
     }
     if (s->opts.safe_until && checkpoint_loc_cmp(s->opts.safe_until, &s->safe_until) > 0)
         s->safe_until = *s->opts.safe_until;
-    if (s->trx_end.gtid[0])
-        return gtid_set_parse(&s->gtids, GTID_FLAVOR_MARIADB, s->trx_end.gtid, err);
-    return gtid_set_create(&s->gtids, GTID_FLAVOR_MARIADB, err);
+    return 0;
 }
+
 
 static int start_workers(sync_unit *s, dm_err *err)
 {
@@ -1830,6 +1884,7 @@ static void run_cleanup(sync_unit *s)
     dm_buf_fini(&s->scratch);
     dm_buf_fini(&s->rowbuf);
     dm_buf_fini(&s->keys);
+    dm_buf_fini(&s->payload);
     for (size_t i = 0; i < s->n_files; i++)
         free(s->files[i]);
     free(s->files);
@@ -1852,6 +1907,7 @@ int sync_run(sync_unit *s, dm_err *err)
     dm_buf_init(&s->scratch);
     dm_buf_init(&s->rowbuf);
     dm_buf_init(&s->keys);
+    dm_buf_init(&s->payload);
     memset(&s->saved, 0, sizeof s->saved);
     memset(&s->marked, 0, sizeof s->marked);
     pthread_mutex_lock(&s->mu);

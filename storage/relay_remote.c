@@ -196,6 +196,15 @@ done:
     return rc;
 }
 
+// file_cmp orders (epoch, file) against the start's: binlog file names of one server
+// sort by their number.
+static int file_cmp(const relay_remote *r, const relay_store_event *ev)
+{
+    if (ev->epoch != r->epoch)
+        return ev->epoch < r->epoch ? -1 : 1;
+    return strcmp(ev->file, r->file);
+}
+
 // before_start tells whether ev precedes the start position (and records what it skips).
 static int before_start(bool *out, relay_remote *r, const relay_store_event *ev, dm_err *err)
 {
@@ -206,17 +215,54 @@ static int before_start(bool *out, relay_remote *r, const relay_store_event *ev,
         *out = !ev->has_gtid || gtid_set_contains_gtid(r->gtids, &ev->gtid);
         return 0;
     }
-    if (strcmp(ev->file, r->file) == 0) {
-        if (ev->pos < r->pos) {
-            r->seen_file = true;
-            r->last_end = ev->next_pos;
-            *out = true;
-        }
-        return 0;
+    int c = file_cmp(r, ev);
+    if (c == 0 && ev->pos < r->pos) {
+        r->seen_file = true;
+        r->last_end = ev->next_pos;
     }
-    // Another file: before the start file until an event of it was seen.
-    *out = !r->seen_file;
+    *out = c < 0 || (c == 0 && ev->pos < r->pos);
     return 0;
+}
+
+// prev_ends_at_start looks at the segment before segment id (the one the first event handed
+// came from, which begins in a later file than the start): the start is held when the
+// start file's last event there ends exactly at the start position (a reader that stopped
+// right after a ROTATE).
+static int prev_ends_at_start(bool *out, relay_remote *r, uint64_t id, dm_err *err)
+{
+    int rc = 0;
+    json_t *p = base_params(r), *res = NULL;
+    relay_store_segment_iter it;
+    bool it_open = false;
+    memset(&it, 0, sizeof it);
+    *out = false;
+    if (id < 2)
+        goto done;
+    if (!p || json_object_set_new(p, "after_segment", json_integer((json_int_t)(id - 2)))) {
+        rc = nomem(err);
+        goto done;
+    }
+    if (call(&res, r, "segments", p, 0, NULL))
+        goto done; // purged or unreadable: the start is not shown to be held
+    if (!json_is_object(json_object_get(res, "segment")) ||
+        relay_store_segment_iter_init(&it, r->data.data, r->data.len, NULL))
+        goto done;
+    it_open = true;
+    relay_store_event ev;
+    uint64_t end = 0;
+    bool seen = false;
+    while (relay_store_segment_iter_next(&ev, &it, NULL) == 0)
+        if (file_cmp(r, &ev) == 0) {
+            seen = true;
+            end = ev.next_pos;
+        }
+    *out = seen && end == r->pos;
+done:
+    if (it_open)
+        relay_store_segment_iter_fini(&it);
+    json_decref(res);
+    json_decref(p);
+    return rc;
 }
 
 // check_start verifies, with `exact`, that the relay holds the start position.
@@ -224,9 +270,15 @@ static int check_start(relay_remote *r, const relay_store_event *ev, dm_err *err
 {
     if (!r->exact)
         return 0;
-    bool same = strcmp(ev->file, r->file) == 0;
-    if ((same && ev->pos == r->pos) || (r->seen_file && r->last_end == r->pos))
+    int c = file_cmp(r, ev);
+    if ((c == 0 && ev->pos == r->pos) || (r->seen_file && r->last_end == r->pos))
         return 0;
+    if (c > 0 && !r->seen_file) {
+        bool held;
+        int rc = prev_ends_at_start(&held, r, ev->segment, err);
+        if (rc || held)
+            return rc;
+    }
     dm_err_set(err, RELAY_REMOTE_ERR_GAP, DM_ERR_SCOPE_INTERNAL,
                "the relay does not hold (%s, %" PRIu64 "): the first stored event after it is "
                "(%s, %" PRIu64 ")",
