@@ -109,20 +109,6 @@ static double now_s(void)
     return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
-static void params_from(dm_mysql_params *p, const config_db *db)
-{
-    memset(p, 0, sizeof(*p));
-    p->host = db->host && *db->host ? db->host : NULL;
-    p->port = db->port > 0 ? (unsigned)db->port : 3306;
-    p->user = db->user && *db->user ? db->user : NULL;
-    p->password = db->password;
-    if (db->security) {
-        p->ssl_ca = db->security->ssl_ca && *db->security->ssl_ca ? db->security->ssl_ca : NULL;
-        p->ssl_cert = db->security->ssl_cert && *db->security->ssl_cert ? db->security->ssl_cert : NULL;
-        p->ssl_key = db->security->ssl_key && *db->security->ssl_key ? db->security->ssl_key : NULL;
-    }
-}
-
 int subtask_create(subtask **out, const config_source *source, const config_task *task,
                    const subtask_opts *opts, dm_err *err)
 {
@@ -160,8 +146,8 @@ int subtask_create(subtask **out, const config_source *source, const config_task
     }
     if ((rc = rules_set_create(&s->rules, task, source->source_id, source, err)))
         goto done;
-    params_from(&s->up, &source->from);
-    params_from(&s->down, &task->target_db);
+    dm_mysql_params_from_config(&s->up, &source->from);
+    dm_mysql_params_from_config(&s->down, &task->target_db);
     *out = s;
     s = NULL;
 done:

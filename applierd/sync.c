@@ -274,16 +274,6 @@ static int connect_or_reuse(sync_unit *s, dm_err *err)
     return s->ctl ? 0 : connect_down(&s->ctl, s, err);
 }
 
-static void set_db_params(dm_mysql_params *p, const config_db *db)
-{
-    memset(p, 0, sizeof *p);
-    p->host = db->host && db->host[0] ? db->host : NULL;
-    p->port = db->port > 0 ? (unsigned)db->port : 3306;
-    p->user = db->user && db->user[0] ? db->user : NULL;
-    p->password = db->password;
-    p->read_timeout_s = 0;
-}
-
 static uint32_t file_id(sync_unit *s, const char *file, dm_err *err, int *rc)
 {
     if (s->n_files && !strcmp(s->files[s->n_files - 1], file))
@@ -2037,8 +2027,8 @@ int sync_create(sync_unit **out, const sync_opts *opts, dm_err *err)
                             : 30;
     s->always_safe = inst->syncer.safe_mode;
     s->no_compact = !inst->syncer.compact;
-    set_db_params(&s->down, &t->target_db);
-    set_db_params(&s->up, &opts->source->from);
+    dm_mysql_params_from_config(&s->down, &t->target_db);
+    dm_mysql_params_from_config(&s->up, &opts->source->from);
     if (!s->opts.replica_server_id) {
         char key[512];
         snprintf(key, sizeof key, "%s/%s", t->name, opts->source->source_id);
