@@ -40,8 +40,19 @@ typedef struct wsub {
     struct wsub *next;
 } wsub;
 
+// A handle-error request, kept for the life of its subtask's assignment and given again to
+// each restart of it (a new subtask object starts without the old one's requests).
+typedef struct whandle {
+    char *task, *source, *location;
+    sync_handle_op op;
+    char **sqls;
+    size_t n;
+    struct whandle *next;
+} whandle;
+
 struct worker {
     worker_opts o;
+    whandle *handles; // under mu
     char *name, *addr, *join;
     pthread_mutex_t mu;
     wsub *subs;
@@ -84,6 +95,30 @@ int worker_create(worker **out, const worker_opts *opts, dm_err *err)
     return 0;
 }
 
+static void whandle_free(whandle *h)
+{
+    for (size_t i = 0; i < h->n; i++)
+        free(h->sqls[i]);
+    free(h->sqls);
+    free(h->task);
+    free(h->source);
+    free(h->location);
+    free(h);
+}
+
+// drop_handles forgets the handle-error requests of task/source. Called with mu held.
+static void drop_handles(worker *w, const char *task, const char *source)
+{
+    for (whandle **pp = &w->handles, *h; (h = *pp);) {
+        if (strcmp(h->task, task) == 0 && strcmp(h->source, source) == 0) {
+            *pp = h->next;
+            whandle_free(h);
+        } else {
+            pp = &h->next;
+        }
+    }
+}
+
 static void wsub_free(wsub *s)
 {
     if (!s)
@@ -106,6 +141,11 @@ void worker_destroy(worker *w)
         wsub *n = w->subs->next;
         wsub_free(w->subs);
         w->subs = n;
+    }
+    while (w->handles) {
+        whandle *n = w->handles->next;
+        whandle_free(w->handles);
+        w->handles = n;
     }
     pthread_mutex_destroy(&w->mu);
     pthread_mutex_destroy(&w->stop_mu);
@@ -170,10 +210,18 @@ static wsub *sub_start(worker *w, json_t *d)
         atomic_store(&s->done, true);
         goto done;
     }
-    subtask_opts so = {.applier_id = w->name, .load_method = w->o.load_method};
+    const char *raddr = json_string_value(json_object_get(d, "relay_addr"));
+    subtask_opts so = {.applier_id = w->name, .load_method = w->o.load_method, .relay_addr = raddr};
     if ((s->rc = subtask_create(&s->st, s->sc, s->tc, &so, &s->err))) {
         atomic_store(&s->done, true);
         goto done;
+    }
+    for (whandle *h = w->handles; h; h = h->next) {
+        dm_err he;
+        if (strcmp(h->task, s->task) == 0 && strcmp(h->source, s->source) == 0 &&
+            subtask_handle_error(s->st, h->location, h->op, (const char *const *)h->sqls, h->n, &he))
+            dm_warn(COMP, "subtask %s/%s: handle-error at %s no longer applies: %s", s->task, s->source, h->location,
+                    he.message);
     }
     if (pthread_create(&s->th, NULL, sub_main, s) != 0) {
         s->rc = dm_err_set(&s->err, DM_ERR_INTERNAL, DM_ERR_SCOPE_INTERNAL, "cannot start a subtask thread");
@@ -181,10 +229,8 @@ static wsub *sub_start(worker *w, json_t *d)
         goto done;
     }
     s->started = true;
-    const char *raddr = json_string_value(json_object_get(d, "relay_addr"));
-    dm_info(COMP, "subtask %s/%s generation %lld started (%s)", s->task, s->source, (long long)s->gen,
-            raddr ? "the relay is served by a relayd, this build reads the upstream directly"
-                  : "reading the upstream directly");
+    dm_info(COMP, "subtask %s/%s generation %lld started (binlog from %s%s)", s->task, s->source, (long long)s->gen,
+            raddr ? "relayd at " : "the upstream", raddr ? raddr : "");
 done:
     config_diag_fini(&diag);
     return s;
@@ -227,6 +273,8 @@ static void reconcile(worker *w, json_t *desired, bool fenced)
         if (!d) {
             sub_stop(s, fenced ? "controller unreachable for the keepalive TTL" : "no longer assigned");
             s->remove = true;
+            if (!fenced)
+                drop_handles(w, s->task, s->source);
         } else if (stage && strcmp(stage, "Running") != 0) {
             sub_stop(s, "paused");
         } else if (gen > s->gen) {
@@ -301,6 +349,71 @@ static json_t *status_json(worker *w)
     return json_pack("{s:o}", "subtasks", arr);
 }
 
+// handle_error serves DM's handle-error for one subtask: {task, source, op, binlog_pos,
+// sqls}. The request goes to the running subtask and is kept for its restarts.
+static int handle_error(dm_rpc_reply *out, worker *w, json_t *p, dm_err *err)
+{
+    const char *task = json_string_value(json_object_get(p, "task"));
+    const char *source = json_string_value(json_object_get(p, "source"));
+    const char *ops = json_string_value(json_object_get(p, "op"));
+    const char *pos = json_string_value(json_object_get(p, "binlog_pos"));
+    json_t *sqls = json_object_get(p, "sqls");
+    sync_handle_op op = ops && !strcmp(ops, "skip")      ? SYNC_HANDLE_SKIP
+                        : ops && !strcmp(ops, "replace") ? SYNC_HANDLE_REPLACE
+                        : ops && !strcmp(ops, "revert")  ? SYNC_HANDLE_REVERT
+                                                         : 0;
+    int rc = 0;
+    if (!task || !source || !op)
+        return dm_err_set(err, WORKER_ERR_HANDLE, DM_ERR_SCOPE_INTERNAL,
+                          "handle-error needs task, source and op skip|replace|revert (got op '%s')", ops ? ops : "");
+    if (!pos || !*pos) {
+        dm_err_set(err, WORKER_ERR_HANDLE, DM_ERR_SCOPE_INTERNAL, "handle-error for %s/%s needs the binlog position",
+                   task, source);
+        dm_err_workaround(err, "pass -b FILE:POS: the failing DDL's location, as the subtask's error message gives it");
+        return WORKER_ERR_HANDLE;
+    }
+    whandle *h = calloc(1, sizeof(*h));
+    size_t n = json_array_size(sqls);
+    if (!h || !(h->task = strdup(task)) || !(h->source = strdup(source)) || !(h->location = strdup(pos)) ||
+        (n && !(h->sqls = calloc(n, sizeof(char *))))) {
+        rc = dm_err_set(err, DM_ERR_NOMEM, DM_ERR_SCOPE_INTERNAL, "out of memory");
+        goto fail;
+    }
+    h->op = op;
+    for (size_t i = 0; i < n; i++) {
+        const char *q = json_string_value(json_array_get(sqls, i));
+        if (!q || !(h->sqls[h->n++] = strdup(q))) {
+            rc = dm_err_set(err, WORKER_ERR_HANDLE, DM_ERR_SCOPE_INTERNAL, "handle-error sqls[%zu] is not a string", i);
+            goto fail;
+        }
+    }
+    pthread_mutex_lock(&w->mu);
+    wsub *s;
+    for (s = w->subs; s; s = s->next)
+        if (!s->remove && !strcmp(s->task, task) && !strcmp(s->source, source))
+            break;
+    if (!s)
+        rc = dm_err_set(err, WORKER_ERR_HANDLE, DM_ERR_SCOPE_INTERNAL, "applier %s does not run subtask %s/%s", w->name,
+                        task, source);
+    else if (s->st)
+        rc = subtask_handle_error(s->st, h->location, h->op, (const char *const *)h->sqls, h->n, err);
+    if (!rc) {
+        h->next = w->handles;
+        w->handles = h;
+        h = NULL;
+        dm_info(COMP, "subtask %s/%s: handle-error %s at %s", task, source, ops, pos);
+    }
+    pthread_mutex_unlock(&w->mu);
+    if (rc)
+        goto fail;
+    out->result = json_pack("{s:b}", "result", 1);
+    return 0;
+fail:
+    if (h)
+        whandle_free(h);
+    return rc;
+}
+
 int worker_rpc_handler(dm_rpc_reply *out, const dm_rpc_request *req, void *arg, dm_err *err)
 {
     worker *w = arg;
@@ -311,24 +424,8 @@ int worker_rpc_handler(dm_rpc_reply *out, const dm_rpc_request *req, void *arg, 
         out->result = st;
         return st ? 0 : dm_err_set(err, DM_ERR_NOMEM, DM_ERR_SCOPE_INTERNAL, "out of memory");
     }
-    if (strcmp(req->method, "handle-error") == 0) {
-        const char *task = json_string_value(json_object_get(req->params, "task"));
-        const char *source = json_string_value(json_object_get(req->params, "source"));
-        bool have = false;
-        pthread_mutex_lock(&w->mu);
-        for (wsub *s = w->subs; s; s = s->next)
-            have = have || (task && source && !strcmp(s->task, task) && !strcmp(s->source, source) && !s->remove);
-        pthread_mutex_unlock(&w->mu);
-        if (!have)
-            return dm_err_set(err, WORKER_ERR_HANDLE, DM_ERR_SCOPE_INTERNAL, "applier %s does not run subtask %s/%s",
-                              w->name, task ? task : "?", source ? source : "?");
-        dm_err_set(err, WORKER_ERR_HANDLE, DM_ERR_SCOPE_INTERNAL,
-                   "handle-error for subtask %s/%s: a subtask run by applierd does not expose its sync unit's "
-                   "handle-error yet",
-                   task, source);
-        return dm_err_workaround(err, "stop the task, then run the sync unit with tests/tools/sync_tool to "
-                                      "skip or replace the DDL");
-    }
+    if (strcmp(req->method, "handle-error") == 0)
+        return handle_error(out, w, req->params, err);
     return dm_err_set(err, DM_RPC_ERR_UNKNOWN_METHOD, DM_ERR_SCOPE_INTERNAL,
                       "applierd --join has no method '%s' (it serves: status, handle-error)", req->method);
 }

@@ -727,20 +727,6 @@ static int m_get_config(json_t **out, controller *c, json_t *p, dm_err *err)
 
 // ---- tasks ----------------------------------------------------------------------------
 
-static void mysql_params_from_db(dm_mysql_params *p, const config_db *db)
-{
-    memset(p, 0, sizeof(*p));
-    p->host = db->host;
-    p->port = (unsigned)db->port;
-    p->user = db->user;
-    p->password = db->password;
-    if (db->security) {
-        p->ssl_ca = db->security->ssl_ca && *db->security->ssl_ca ? db->security->ssl_ca : NULL;
-        p->ssl_cert = db->security->ssl_cert && *db->security->ssl_cert ? db->security->ssl_cert : NULL;
-        p->ssl_key = db->security->ssl_key && *db->security->ssl_key ? db->security->ssl_key : NULL;
-    }
-}
-
 // remove_meta drops the task's dm_meta tables downstream (start-task --remove-meta), so
 // every subtask starts from scratch. Runs without the controller's lock.
 static int remove_meta(const config_task *t, dm_err *err)
@@ -750,7 +736,7 @@ static int remove_meta(const config_task *t, dm_err *err)
     dm_buf sql;
     int rc;
     dm_buf_init(&sql);
-    mysql_params_from_db(&p, &t->target_db);
+    dm_mysql_params_from_config(&p, &t->target_db);
     if ((rc = dm_mysql_connect(&conn, &p, err)))
         goto done;
     for (int w = 0; w < DM_META_TABLE_COUNT; w++) {
@@ -1285,6 +1271,26 @@ static int m_handle_error(json_t **out, controller *c, json_t *p, dm_err *err)
         json_array_append_new(list, forward(jstr(v, "addr"), "handle-error", params, jstr(v, "source"), jstr(v, "worker")));
         json_decref(params);
     }
+    // As DM does, a subtask paused by an error resumes once its error is handled: a new
+    // generation makes the applier restart it, with the handled request.
+    pthread_mutex_lock(&c->mu);
+    json_array_foreach(list, i, v) {
+        const char *src = jstr(v, "source");
+        json_t *t2 = json_object_get(c->tasks, name);
+        json_t *st2 = json_object_get(json_object_get(t2, "subtasks"), src);
+        json_t *rep = json_object_get(subrt_get(c, name, src, false), "report");
+        if (!json_is_true(json_object_get(v, "result")) || !st2 || strcmp(jstr(st2, "stage"), "Running") != 0 ||
+            strcmp(jstr(rep, "stage"), "Paused") != 0 || jint(rep, "generation") != jint(st2, "generation"))
+            continue;
+        json_object_set_new(st2, "generation", json_integer(jint(st2, "generation") + 1));
+        json_object_del(subrt_get(c, name, src, true), "retry_at");
+        if ((rc = persist(c, "task", name, t2, err)))
+            break;
+        dm_info(COMP, "subtask %s/%s: resumed after handle-error", name, src);
+    }
+    pthread_mutex_unlock(&c->mu);
+    if (rc)
+        goto done;
     bool ok = true;
     json_array_foreach(list, i, v) ok = ok && json_is_true(json_object_get(v, "result"));
     *out = json_pack("{s:b, s:s, s:O}", "result", ok, "msg", "", "sources", list);

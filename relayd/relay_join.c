@@ -54,15 +54,7 @@ void relay_join_source_opts(relay_source_opts *o, const config_source *cs, const
     memset(o, 0, sizeof(*o));
     o->source_id = cs->source_id;
     o->relay_dir = relay_dir;
-    o->conn.host = cs->from.host;
-    o->conn.port = (unsigned)cs->from.port;
-    o->conn.user = cs->from.user;
-    o->conn.password = cs->from.password;
-    if (cs->from.security) {
-        o->conn.ssl_ca = cs->from.security->ssl_ca && *cs->from.security->ssl_ca ? cs->from.security->ssl_ca : NULL;
-        o->conn.ssl_cert = cs->from.security->ssl_cert && *cs->from.security->ssl_cert ? cs->from.security->ssl_cert : NULL;
-        o->conn.ssl_key = cs->from.security->ssl_key && *cs->from.security->ssl_key ? cs->from.security->ssl_key : NULL;
-    }
+    dm_mysql_params_from_config(&o->conn, &cs->from);
     o->server_id = cs->server_id;
     o->start_file = cs->relay_binlog_name;
     o->start_gtid = cs->relay_binlog_gtid;
