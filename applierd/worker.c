@@ -12,17 +12,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <jansson.h>
 
 #include "config.h"
 #include "dm_log.h"
+#include "dm_member.h"
 #include "subtask.h"
 
 #define COMP "worker"
-#define CTL_ERR_NOT_REGISTERED 38011 // controller.h: keepalive from an unknown member
-#define CTL_ERR_NAME_TAKEN 38010     // controller.h: name alive at another address
 
 typedef struct wsub {
     char *task, *source;
@@ -56,18 +54,12 @@ struct worker {
     char *name, *addr, *join;
     pthread_mutex_t mu;
     wsub *subs;
-    int64_t ttl_ms;
-    atomic_bool stop;
-    pthread_mutex_t stop_mu;
-    pthread_cond_t stop_cv;
+    dm_member *member; // the register/keepalive loop
 };
 
-static int64_t mono_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
+static json_t *member_status(void *arg);
+static void member_reconcile(void *arg, json_t *reply);
+static void member_fence(void *arg);
 
 int worker_create(worker **out, const worker_opts *opts, dm_err *err)
 {
@@ -81,15 +73,19 @@ int worker_create(worker **out, const worker_opts *opts, dm_err *err)
     w->name = strdup(opts->name);
     w->addr = strdup(opts->addr);
     w->join = strdup(opts->join);
-    if (!w->o.keepalive_ms)
-        w->o.keepalive_ms = 1000;
-    w->ttl_ms = 10000;
     pthread_mutex_init(&w->mu, NULL);
-    pthread_mutex_init(&w->stop_mu, NULL);
-    pthread_cond_init(&w->stop_cv, NULL);
     if (!w->name || !w->addr || !w->join) {
         worker_destroy(w);
         return dm_err_set(err, DM_ERR_NOMEM, DM_ERR_SCOPE_INTERNAL, "out of memory");
+    }
+    dm_member_opts mo = {.name = w->name, .role = "applier", .addr = w->addr, .join = w->join,
+                         .keepalive_ms = opts->keepalive_ms,
+                         .ops = {.status = member_status, .reconcile = member_reconcile, .fence = member_fence},
+                         .arg = w};
+    int rc = dm_member_create(&w->member, &mo, err);
+    if (rc) {
+        worker_destroy(w);
+        return rc;
     }
     *out = w;
     return 0;
@@ -147,9 +143,8 @@ void worker_destroy(worker *w)
         whandle_free(w->handles);
         w->handles = n;
     }
+    dm_member_destroy(w->member);
     pthread_mutex_destroy(&w->mu);
-    pthread_mutex_destroy(&w->stop_mu);
-    pthread_cond_destroy(&w->stop_cv);
     free(w->name);
     free(w->addr);
     free(w->join);
@@ -158,10 +153,7 @@ void worker_destroy(worker *w)
 
 void worker_stop(worker *w)
 {
-    pthread_mutex_lock(&w->stop_mu);
-    atomic_store(&w->stop, true);
-    pthread_cond_broadcast(&w->stop_cv);
-    pthread_mutex_unlock(&w->stop_mu);
+    dm_member_stop(w->member);
 }
 
 static void *sub_main(void *arg)
@@ -337,8 +329,6 @@ static json_t *status_json(worker *w)
             stage = failed || s->stop_asked ? "Paused" : "Finished";
             if (failed)
                 e = dm_err_to_json(&s->err);
-        } else if (s->stop_asked) {
-            stage = "Paused";
         }
         json_array_append_new(arr, json_pack("{s:s, s:s, s:I, s:s, s:s, s:o, s:o}", "task", s->task, "source",
                                              s->source, "generation", s->gen, "stage", stage ? stage : "New",
@@ -347,6 +337,22 @@ static json_t *status_json(worker *w)
     }
     pthread_mutex_unlock(&w->mu);
     return json_pack("{s:o}", "subtasks", arr);
+}
+
+static json_t *member_status(void *arg)
+{
+    return status_json(arg);
+}
+
+static void member_reconcile(void *arg, json_t *reply)
+{
+    reconcile(arg, json_object_get(reply, "subtasks"), false);
+}
+
+// member_fence stops every subtask: the controller may hand them to another applier now.
+static void member_fence(void *arg)
+{
+    reconcile(arg, NULL, true);
 }
 
 // handle_error serves DM's handle-error for one subtask: {task, source, op, binlog_pos,
@@ -430,100 +436,19 @@ int worker_rpc_handler(dm_rpc_reply *out, const dm_rpc_request *req, void *arg, 
                       "applierd --join has no method '%s' (it serves: status, handle-error)", req->method);
 }
 
-static int do_register(worker *w, dm_rpc_client *c, dm_err *err)
-{
-    json_t *res = NULL;
-    json_t *p = json_pack("{s:s, s:s, s:s}", "name", w->name, "role", "applier", "addr", w->addr);
-    int rc = dm_rpc_client_call(&res, NULL, c, "register", p, NULL, 0, 3000, err);
-    json_decref(p);
-    if (rc == 0) {
-        json_int_t ttl = json_integer_value(json_object_get(res, "keepalive_ttl_ms"));
-        if (ttl > 0)
-            w->ttl_ms = ttl;
-        dm_info(COMP, "applier %s registered with %s (keepalive TTL %lld ms)", w->name, w->join, (long long)w->ttl_ms);
-    } else if (rc == CTL_ERR_NAME_TAKEN) {
-        rc = dm_err_set(err, WORKER_ERR_REGISTER, DM_ERR_SCOPE_INTERNAL, "the controller refused applier %s: %s",
-                        w->name, err ? err->message : "name taken");
-    }
-    json_decref(res);
-    return rc;
-}
-
 int worker_run(worker *w, dm_err *err)
 {
-    char url[512], caddr[512];
+    char url[512];
     dm_rpc_server *srv = NULL;
-    dm_rpc_client *cli = NULL;
     int rc;
-    bool registered = false, fenced = false;
-    int64_t last_ack = mono_ms(); // send time of the last acknowledged keepalive
-    dm_err e;
-
-    if ((rc = dm_rpc_url(url, sizeof(url), w->addr, err)) || (rc = dm_rpc_url(caddr, sizeof(caddr), w->join, err)) ||
-        (rc = dm_rpc_server_start(&srv, url, 4, worker_rpc_handler, w, err)) ||
-        (rc = dm_rpc_client_open(&cli, caddr, err)))
+    if ((rc = dm_rpc_url(url, sizeof(url), w->addr, err)) ||
+        (rc = dm_rpc_server_start(&srv, url, 4, worker_rpc_handler, w, err)))
         goto done;
-    dm_info(COMP, "applier %s serving on %s, joining %s", w->name, url, caddr);
-    while (!atomic_load(&w->stop)) {
-        dm_err_clear(&e);
-        int64_t sent = mono_ms();
-        if (!registered) {
-            int r = do_register(w, cli, &e);
-            if (r == WORKER_ERR_REGISTER) {
-                if (err)
-                    *err = e;
-                rc = r;
-                goto done;
-            }
-            registered = r == 0;
-            if (!registered)
-                dm_warn(COMP, "register with %s: %s", w->join, e.message);
-        }
-        if (registered) {
-            json_t *status = status_json(w), *res = NULL;
-            json_t *p = json_pack("{s:s, s:s, s:o}", "name", w->name, "role", "applier", "status",
-                                  status ? status : json_object());
-            int timeout = (int)(w->ttl_ms / 3 > 500 ? w->ttl_ms / 3 : 500);
-            int r = dm_rpc_client_call(&res, NULL, cli, "keepalive", p, NULL, 0, timeout, &e);
-            json_decref(p);
-            if (r == 0) {
-                last_ack = sent;
-                if (fenced)
-                    dm_info(COMP, "controller %s reachable again", w->join);
-                fenced = false;
-                reconcile(w, json_object_get(res, "subtasks"), false);
-            } else {
-                if (r == CTL_ERR_NOT_REGISTERED)
-                    registered = false;
-                dm_warn(COMP, "keepalive to %s: %s", w->join, e.message);
-            }
-            json_decref(res);
-        }
-        if (mono_ms() - last_ack > w->ttl_ms) {
-            if (!fenced)
-                dm_warn(COMP, "no keepalive acknowledged for %lld ms (TTL): stopping every subtask",
-                        (long long)(mono_ms() - last_ack));
-            fenced = true;
-            reconcile(w, NULL, true);
-        }
-        // Sleep until the next round unless asked to stop.
-        int64_t wait = (int64_t)w->o.keepalive_ms - (mono_ms() - sent);
-        if (wait > 0) {
-            struct timespec ts;
-            clock_gettime(CLOCK_REALTIME, &ts);
-            ts.tv_sec += wait / 1000;
-            ts.tv_nsec += (wait % 1000) * 1000000L;
-            if (ts.tv_nsec >= 1000000000L) {
-                ts.tv_sec++;
-                ts.tv_nsec -= 1000000000L;
-            }
-            pthread_mutex_lock(&w->stop_mu);
-            if (!atomic_load(&w->stop))
-                pthread_cond_timedwait(&w->stop_cv, &w->stop_mu, &ts);
-            pthread_mutex_unlock(&w->stop_mu);
-        }
-    }
-    rc = 0;
+    dm_info(COMP, "applier %s serving on %s, joining %s", w->name, url, w->join);
+    rc = dm_member_run(w->member, err);
+    if (rc == DM_MEMBER_ERR_NAME_TAKEN)
+        rc = dm_err_set(err, WORKER_ERR_REGISTER, DM_ERR_SCOPE_INTERNAL, "the controller refused applier %s: %s",
+                        w->name, err ? err->message : "name taken");
 done:
     // Stop and wait for every subtask (they finish their chunks in flight).
     pthread_mutex_lock(&w->mu);
@@ -531,6 +456,5 @@ done:
         sub_stop(s, "applierd is stopping");
     pthread_mutex_unlock(&w->mu);
     dm_rpc_server_stop(srv);
-    dm_rpc_client_close(cli);
     return rc;
 }

@@ -911,7 +911,10 @@ static json_t *subtask_view(controller *c, const char *tn, const char *sn, json_
     json_t *r = json_object_get(rt, "report");
     const char *want = jstr(st, "stage");
     bool current = r && jint(r, "generation") == jint(st, "generation") && member_alive(c, jstr(st, "worker"));
-    const char *stage = strcmp(want, "Paused") == 0 ? "Paused" : current ? jstr(r, "stage") : "New";
+    // A pause shows once the applier reports its subtask stopped (or the applier is gone).
+    const char *stage = current ? jstr(r, "stage") : strcmp(want, "Paused") == 0 ? "Paused" : "New";
+    if (strcmp(want, "Paused") == 0 && strcmp(stage, "Finished") != 0 && strcmp(stage, "Running") != 0)
+        stage = "Paused";
     if (!*stage)
         stage = "New";
     json_t *status = current ? json_object_get(r, "status") : NULL;
@@ -1299,6 +1302,82 @@ done:
     json_decref(targets);
     json_decref(list);
     return rc ? rc : *out ? 0 : nomem(err);
+}
+
+// ---- metrics ----------------------------------------------------------------------------
+
+// label appends a Prometheus label value with \ and " escaped.
+static void label(dm_buf *b, const char *v)
+{
+    for (; *v; v++) {
+        if (*v == '\\' || *v == '"')
+            dm_buf_putc(b, '\\');
+        if (*v == '\n') {
+            dm_buf_puts(b, "\\n");
+            continue;
+        }
+        dm_buf_putc(b, *v);
+    }
+}
+
+int controller_metrics(dm_buf *out, controller *c)
+{
+    const char *name, *tn, *sn, *id;
+    json_t *m, *t, *st, *s;
+    dm_buf b;
+    dm_buf_init(&b);
+    pthread_mutex_lock(&c->mu);
+    dm_buf_puts(&b, "# HELP dm_controller_member_alive Whether a member is within its keepalive TTL.\n"
+                    "# TYPE dm_controller_member_alive gauge\n");
+    json_object_foreach(c->members, name, m) {
+        dm_buf_puts(&b, "dm_controller_member_alive{name=\"");
+        label(&b, name);
+        dm_buf_puts(&b, "\",role=\"");
+        label(&b, jstr(m, "role"));
+        dm_buf_printf(&b, "\"} %d\n", member_alive(c, name) ? 1 : 0);
+    }
+    static const char *series[] = {"stage", "generation", "auto_resumes"};
+    static const char *help[] = {"The subtask's stage as query-status shows it (1).",
+                                 "Restarts ordered by the controller (resume, auto-resume).",
+                                 "Auto-resumes since the subtask last ran steadily."};
+    for (size_t k = 0; k < 3; k++) {
+        dm_buf_printf(&b, "# HELP dm_controller_subtask_%s %s\n# TYPE dm_controller_subtask_%s gauge\n", series[k],
+                      help[k], series[k]);
+        json_object_foreach(c->tasks, tn, t) json_object_foreach(json_object_get(t, "subtasks"), sn, st)
+        {
+            dm_buf_printf(&b, "dm_controller_subtask_%s{task=\"", series[k]);
+            label(&b, tn);
+            dm_buf_puts(&b, "\",source=\"");
+            label(&b, sn);
+            if (k == 0) {
+                json_t *v = subtask_view(c, tn, sn, st);
+                dm_buf_puts(&b, "\",stage=\"");
+                label(&b, jstr(v, "stage"));
+                dm_buf_puts(&b, "\"} 1\n");
+                json_decref(v);
+            } else {
+                dm_buf_printf(&b, "\"} %lld\n", (long long)jint(st, k == 1 ? "generation" : "attempts"));
+            }
+        }
+    }
+    dm_buf_puts(&b, "# HELP dm_controller_relay_bound A source's relay and the relayd bound to it.\n"
+                    "# TYPE dm_controller_relay_bound gauge\n");
+    json_object_foreach(c->sources, id, s) {
+        json_t *r = json_object_get(s, "relay");
+        if (!*jstr(r, "stage"))
+            continue;
+        dm_buf_puts(&b, "dm_controller_relay_bound{source=\"");
+        label(&b, id);
+        dm_buf_puts(&b, "\",worker=\"");
+        label(&b, jstr(r, "worker"));
+        dm_buf_puts(&b, "\",stage=\"");
+        label(&b, jstr(r, "stage"));
+        dm_buf_printf(&b, "\"} %d\n", *jstr(r, "worker") ? 1 : 0);
+    }
+    pthread_mutex_unlock(&c->mu);
+    int rc = b.data ? dm_buf_append(out, b.data, b.len) : 0;
+    dm_buf_fini(&b);
+    return rc;
 }
 
 // ---- dispatch ---------------------------------------------------------------------------

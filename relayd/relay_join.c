@@ -6,23 +6,20 @@
 #include "relay_join.h"
 
 #include <pthread.h>
-#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 
 #include <jansson.h>
 
 #include "dm_log.h"
+#include "dm_member.h"
 #include "dm_mysql.h"
 #include "relay_rpc.h"
 
 #define COMP "relay-join"
-#define CTL_ERR_NAME_TAKEN 38010     // controller.h: name alive at another address
-#define CTL_ERR_NOT_REGISTERED 38011 // controller.h: keepalive from an unknown member
 
 typedef struct jsource {
     config_source *cfg;
@@ -37,17 +34,8 @@ struct relay_join {
     relay_source *src[RELAY_JOIN_MAX_SOURCES];
     jsource js[RELAY_JOIN_MAX_SOURCES];
     size_t n;
-    atomic_bool stop;
-    pthread_mutex_t stop_mu;
-    pthread_cond_t stop_cv;
+    dm_member *member; // the register/keepalive loop
 };
-
-static int64_t mono_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 void relay_join_source_opts(relay_source_opts *o, const config_source *cs, const char *relay_dir)
 {
@@ -62,6 +50,9 @@ void relay_join_source_opts(relay_source_opts *o, const config_source *cs, const
     o->purge_expires_hours = (double)cs->purge.expires;
     o->purge_remain_space_gb = (double)cs->purge.remain_space;
 }
+
+static json_t *member_status(void *arg);
+static void member_reconcile(void *arg, json_t *reply);
 
 int relay_join_create(relay_join **out, const relay_join_opts *opts, dm_err *err)
 {
@@ -78,11 +69,16 @@ int relay_join_create(relay_join **out, const relay_join_opts *opts, dm_err *err
     j->relay_dir = strdup(opts->relay_dir);
     j->join = strdup(opts->join);
     pthread_mutex_init(&j->mu, NULL);
-    pthread_mutex_init(&j->stop_mu, NULL);
-    pthread_cond_init(&j->stop_cv, NULL);
     if (!j->name || !j->addr || !j->relay_dir || !j->join) {
         relay_join_destroy(j);
         return dm_err_set(err, DM_ERR_NOMEM, DM_ERR_SCOPE_INTERNAL, "out of memory");
+    }
+    dm_member_opts mo = {.name = j->name, .role = "relayd", .addr = j->addr, .join = j->join,
+                         .ops = {.status = member_status, .reconcile = member_reconcile}, .arg = j};
+    int rc = dm_member_create(&j->member, &mo, err);
+    if (rc) {
+        relay_join_destroy(j);
+        return rc;
     }
     *out = j;
     return 0;
@@ -96,9 +92,8 @@ void relay_join_destroy(relay_join *j)
         relay_source_destroy(j->src[i]);
         config_source_destroy(j->js[i].cfg);
     }
+    dm_member_destroy(j->member);
     pthread_mutex_destroy(&j->mu);
-    pthread_mutex_destroy(&j->stop_mu);
-    pthread_cond_destroy(&j->stop_cv);
     free(j->name);
     free(j->addr);
     free(j->relay_dir);
@@ -108,10 +103,7 @@ void relay_join_destroy(relay_join *j)
 
 void relay_join_stop(relay_join *j)
 {
-    pthread_mutex_lock(&j->stop_mu);
-    atomic_store(&j->stop, true);
-    pthread_cond_broadcast(&j->stop_cv);
-    pthread_mutex_unlock(&j->stop_mu);
+    dm_member_stop(j->member);
 }
 
 int relay_join_handle(dm_rpc_reply *out, const dm_rpc_request *req, void *arg, dm_err *err)
@@ -271,79 +263,30 @@ static json_t *status_json(relay_join *j)
     return json_pack("{s:o}", "sources", arr);
 }
 
-static int do_register(relay_join *j, dm_rpc_client *c, dm_err *err)
+static json_t *member_status(void *arg)
 {
-    json_t *res = NULL;
-    json_t *p = json_pack("{s:s, s:s, s:s}", "name", j->name, "role", "relayd", "addr", j->addr);
-    int rc = dm_rpc_client_call(&res, NULL, c, "register", p, NULL, 0, 3000, err);
-    json_decref(p);
-    json_decref(res);
-    if (rc == CTL_ERR_NAME_TAKEN)
-        rc = dm_err_set(err, RELAY_JOIN_ERR_REGISTER, DM_ERR_SCOPE_INTERNAL, "the controller refused relayd %s: %s",
-                        j->name, err ? err->message : "name taken");
-    else if (rc == 0)
-        dm_info(COMP, "relayd %s registered with %s", j->name, j->join);
-    return rc;
+    return status_json(arg);
+}
+
+static void member_reconcile(void *arg, json_t *reply)
+{
+    reconcile(arg, json_object_get(reply, "sources"));
 }
 
 int relay_join_run(relay_join *j, dm_err *err)
 {
-    char url[512], curl[512];
+    char url[512];
     dm_rpc_server *srv = NULL;
-    dm_rpc_client *cli = NULL;
-    bool registered = false;
     int rc;
-    dm_err e;
-    if ((rc = dm_rpc_url(url, sizeof(url), j->addr, err)) || (rc = dm_rpc_url(curl, sizeof(curl), j->join, err)) ||
-        (rc = dm_rpc_server_start(&srv, url, 8 + 2 * RELAY_JOIN_MAX_SOURCES / 8, relay_join_handle, j, err)) ||
-        (rc = dm_rpc_client_open(&cli, curl, err)))
+    if ((rc = dm_rpc_url(url, sizeof(url), j->addr, err)) ||
+        (rc = dm_rpc_server_start(&srv, url, 8 + 2 * RELAY_JOIN_MAX_SOURCES / 8, relay_join_handle, j, err)))
         goto done;
-    dm_info(COMP, "relayd %s serving on %s, joining %s, relay dir %s", j->name, url, curl, j->relay_dir);
-    while (!atomic_load(&j->stop)) {
-        int64_t sent = mono_ms();
-        dm_err_clear(&e);
-        if (!registered) {
-            int r = do_register(j, cli, &e);
-            if (r == RELAY_JOIN_ERR_REGISTER) {
-                if (err)
-                    *err = e;
-                rc = r;
-                goto done;
-            }
-            registered = r == 0;
-            if (!registered)
-                dm_warn(COMP, "register with %s: %s", j->join, e.message);
-        }
-        if (registered) {
-            json_t *st = status_json(j), *res = NULL;
-            json_t *p = json_pack("{s:s, s:s, s:o}", "name", j->name, "role", "relayd", "status", st ? st : json_object());
-            int r = dm_rpc_client_call(&res, NULL, cli, "keepalive", p, NULL, 0, 3000, &e);
-            json_decref(p);
-            if (r == 0)
-                reconcile(j, json_object_get(res, "sources"));
-            else {
-                if (r == CTL_ERR_NOT_REGISTERED)
-                    registered = false;
-                dm_warn(COMP, "keepalive to %s: %s", j->join, e.message);
-            }
-            json_decref(res);
-        }
-        int64_t wait = 1000 - (mono_ms() - sent);
-        if (wait > 0) {
-            struct timespec ts;
-            clock_gettime(CLOCK_REALTIME, &ts);
-            ts.tv_nsec += wait * 1000000L;
-            ts.tv_sec += ts.tv_nsec / 1000000000L;
-            ts.tv_nsec %= 1000000000L;
-            pthread_mutex_lock(&j->stop_mu);
-            if (!atomic_load(&j->stop))
-                pthread_cond_timedwait(&j->stop_cv, &j->stop_mu, &ts);
-            pthread_mutex_unlock(&j->stop_mu);
-        }
-    }
-    rc = 0;
+    dm_info(COMP, "relayd %s serving on %s, joining %s, relay dir %s", j->name, url, j->join, j->relay_dir);
+    rc = dm_member_run(j->member, err);
+    if (rc == DM_MEMBER_ERR_NAME_TAKEN)
+        rc = dm_err_set(err, RELAY_JOIN_ERR_REGISTER, DM_ERR_SCOPE_INTERNAL, "the controller refused relayd %s: %s",
+                        j->name, err ? err->message : "name taken");
 done:
     dm_rpc_server_stop(srv);
-    dm_rpc_client_close(cli);
     return rc;
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # test_ctl_ops: task operations through the controller on one applier (--join), as DM
-# documents them: pause-task stops replication and resume-task continues it; a DDL that
+# documents them (and the controller's HTTP status and /metrics): pause-task stops replication and resume-task continues it; a DDL that
 # fails downstream pauses the subtask with its error (task status "Error - ...", no
 # auto-resume) until handle-error skip at its location, after which it resumes by itself;
 # stop-task keeps dm_meta and the downstream data, and a new start-task resumes from the
@@ -15,7 +15,9 @@ up=$(server_up ctlopup upstream)
 down=$(server_up ctlopdown downstream)
 sql "$up" "CREATE DATABASE d; USE d; CREATE TABLE d.t (id INT PRIMARY KEY, v INT); INSERT INTO d.t SELECT seq, seq FROM seq_1_to_1000"
 CTL_ADDR=127.0.0.1:$(free_port)
-"$CTL" --name ctl-1 --addr "$CTL_ADDR" --data-dir "$TEST_TMP/ctl" --keepalive-ttl-ms 3000 >>"$TEST_TMP/ctl.log" 2>&1 &
+HTTP_ADDR=127.0.0.1:$(free_port)
+"$CTL" --name ctl-1 --addr "$CTL_ADDR" --http-addr "$HTTP_ADDR" --data-dir "$TEST_TMP/ctl" --keepalive-ttl-ms 3000 \
+  >>"$TEST_TMP/ctl.log" 2>&1 &
 track_pid $!
 "$APPLIERD" --name applier-1 --addr "127.0.0.1:$(free_port)" --join "$CTL_ADDR" >>"$TEST_TMP/applier-1.log" 2>&1 &
 track_pid $!
@@ -52,6 +54,14 @@ sleep 1.5 # the applier has registered
 start_task 0
 wait_stage Running
 wait_count 1000
+# the HTTP endpoints
+[ "$(curl -sf "http://$HTTP_ADDR/apis/v1alpha1/status/t" | jget 'r["sources"][0]["subTaskStatus"][0]["stage"]')" == Running ] ||
+  fail "GET /apis/v1alpha1/status/t"
+[ "$(curl -sf "http://$HTTP_ADDR/apis/v1alpha1/status" | jget 'r["tasks"][0]["taskName"]')" == t ] || fail "GET /apis/v1alpha1/status"
+curl -sf "http://$HTTP_ADDR/metrics" >"$TEST_TMP/metrics"
+grep -q '^dm_controller_subtask_stage{task="t",source="mysql-01",stage="Running"} 1$' "$TEST_TMP/metrics" ||
+  fail "metrics: $(cat "$TEST_TMP/metrics")"
+grep -q '^dm_controller_member_alive{name="applier-1",role="applier"} 1$' "$TEST_TMP/metrics" || fail "member metric"
 
 # pause / resume
 call pause-task '{"name":"t"}' | jget 'r["op"]' | grep -q Pause || fail "pause-task"
