@@ -47,7 +47,7 @@ int dm_member_create(dm_member **out, const dm_member_opts *opts, dm_err *err)
     m->role = strdup(opts->role);
     m->addr = strdup(opts->addr);
     m->join = strdup(opts->join);
-    m->ttl_ms = 10000;
+    m->ttl_ms = opts->initial_ttl_ms > 0 ? opts->initial_ttl_ms : 10000;
     if (!m->o.keepalive_ms)
         m->o.keepalive_ms = 1000;
     pthread_mutex_init(&m->mu, NULL);

@@ -37,6 +37,7 @@ typedef struct dm_member_opts {
     const char *name, *role, *addr; // registered as given
     const char *join;               // controller HOST:PORT or URL
     unsigned keepalive_ms;          // 0 = 1000
+    int64_t initial_ttl_ms;         // TTL assumed until the controller gives one; 0 = 10000
     dm_member_ops ops;
     void *arg;                      // passed to the ops
 } dm_member_opts;
@@ -55,7 +56,8 @@ int dm_member_run(dm_member *m, dm_err *err);
 // dm_member_stop asks dm_member_run to return. Thread-safe.
 void dm_member_stop(dm_member *m);
 
-// dm_member_ttl_ms is the keepalive TTL the controller gave at registration (10000 before).
+// dm_member_ttl_ms is the keepalive TTL the controller gave at registration
+// (opts.initial_ttl_ms before).
 int64_t dm_member_ttl_ms(const dm_member *m);
 
 // dm_member_destroy frees m (after dm_member_run returned). m may be NULL.
