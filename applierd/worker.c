@@ -24,6 +24,7 @@
 
 typedef struct wsub {
     char *task, *source;
+    char *relay_addr;   // the relayd it reads from; NULL = the upstream
     json_int_t gen;
     config_task *tc;
     config_source *sc;
@@ -126,6 +127,7 @@ static void wsub_free(wsub *s)
     config_source_destroy(s->sc);
     free(s->task);
     free(s->source);
+    free(s->relay_addr);
     free(s);
 }
 
@@ -203,6 +205,11 @@ static wsub *sub_start(worker *w, json_t *d)
         goto done;
     }
     const char *raddr = json_string_value(json_object_get(d, "relay_addr"));
+    if (raddr && !(s->relay_addr = strdup(raddr))) {
+        s->rc = dm_err_set(&s->err, DM_ERR_NOMEM, DM_ERR_SCOPE_INTERNAL, "out of memory");
+        atomic_store(&s->done, true);
+        goto done;
+    }
     subtask_opts so = {.applier_id = w->name, .load_method = w->o.load_method, .relay_addr = raddr};
     if ((s->rc = subtask_create(&s->st, s->sc, s->tc, &so, &s->err))) {
         atomic_store(&s->done, true);
@@ -239,6 +246,11 @@ static void sub_stop(wsub *s, const char *why)
     }
 }
 
+static bool relay_same(const char *a, const char *b)
+{
+    return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
 static json_t *find_desired(json_t *desired, const char *task, const char *source)
 {
     size_t i;
@@ -269,6 +281,11 @@ static void reconcile(worker *w, json_t *desired, bool fenced)
                 drop_handles(w, s->task, s->source);
         } else if (stage && strcmp(stage, "Running") != 0) {
             sub_stop(s, "paused");
+        } else if (!relay_same(s->relay_addr, json_string_value(json_object_get(d, "relay_addr"))) &&
+                   !atomic_load(&s->done)) {
+            // The source's relay moved (or appeared, or went): read from where it is now.
+            sub_stop(s, "the relay moved");
+            s->remove = true;
         } else if (gen > s->gen) {
             if (atomic_load(&s->done) || s->stop_asked) {
                 sub_stop(s, "restart on a new generation");

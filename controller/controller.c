@@ -261,7 +261,7 @@ static json_t *relay_start_for(controller *c, const char *id, json_t *src)
         if (n >= MAXC || !json_object_get(json_object_get(t, "subtasks"), id))
             continue;
         json_t *rt = subrt_get(c, tn, id, false);
-        json_t *st = json_object_get(rt, "status");
+        json_t *st = json_object_get(json_object_get(rt, "report"), "status");
         json_t *sync = json_object_get(st, "sync");
         json_t *load = json_object_get(st, "load");
         const char *text = sync ? jstr(sync, "syncerBinlog") : load ? jstr(load, "metaBinlog") : "";
@@ -484,7 +484,8 @@ static json_t *desired_applier(controller *c, const char *name)
         json_t *src = json_object_get(c->sources, sn);
         json_t *relay = json_object_get(src, "relay");
         const char *rw = jstr(relay, "worker");
-        json_t *raddr = strcmp(jstr(relay, "stage"), "Running") == 0 && *rw && member_alive(c, rw)
+        // A paused relay still serves what it stored: appliers keep reading it and wait.
+        json_t *raddr = *jstr(relay, "stage") && *rw && member_alive(c, rw)
                             ? json_string(member_addr(c, rw))
                             : json_null();
         json_array_append_new(subs, json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:o}", "task", tn, "source", sn,

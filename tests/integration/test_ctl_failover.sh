@@ -80,10 +80,14 @@ from:
   user: root
   password: ""
 EOS
-  sed -e "s/mysql-01/mysql-0$n/" >"$TEST_TMP/task$n.yaml" < <(INSTANCE_EXTRA='    block-allow-list: bw' TASK_MODE=all \
+  sed -e "s/mysql-01/mysql-0$n/" >"$TEST_TMP/task$n.yaml" < <(INSTANCE_EXTRA='    block-allow-list: bw
+    syncer-config-name: g' TASK_MODE=all \
     write_task /dev/stdout "t$n" "$down" 2 1000 "block-allow-list:
   bw:
-    do-dbs: [\"sb$n\"]")
+    do-dbs: [\"sb$n\"]
+syncers:
+  g:
+    checkpoint-flush-interval: 1")
 done
 params=$(python3 -c 'import json,sys; print(json.dumps({"op":"create","configs":[open(f).read() for f in sys.argv[1:]]}))' \
   "$TEST_TMP/source1.yaml" "$TEST_TMP/source2.yaml")
