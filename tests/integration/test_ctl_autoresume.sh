@@ -23,7 +23,9 @@ track_pid $!
 track_pid $!
 call() { "$RELAYD" call --addr "$CTL_ADDR" --timeout-ms 20000 "$1" "$2"; }
 jget() { python3 -c "import json,sys; r=json.load(sys.stdin); print($1)"; }
-resumes() { curl -sf "http://$HTTP_ADDR/metrics" | awk '/^dm_controller_subtask_auto_resumes/ {print $2}'; }
+# http_get URL: the body of a GET (fails on an HTTP error).
+http_get() { python3 -c 'import sys,urllib.request; sys.stdout.write(urllib.request.urlopen(sys.argv[1], timeout=10).read().decode())' "$1"; }
+resumes() { http_get "http://$HTTP_ADDR/metrics" | awk '/^dm_controller_subtask_auto_resumes/ {print $2}'; }
 
 write_source "$TEST_TMP/source.yaml" "$up"
 INSTANCE_EXTRA='    block-allow-list: bw' TASK_MODE=full write_task "$TEST_TMP/task.yaml" t "$down" 1 100 \

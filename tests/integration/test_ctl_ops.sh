@@ -23,6 +23,8 @@ track_pid $!
 track_pid $!
 call() { "$RELAYD" call --addr "$CTL_ADDR" --timeout-ms 20000 "$1" "$2"; }
 jget() { python3 -c "import json,sys; r=json.load(sys.stdin); print($1)"; }
+# http_get URL: the body of a GET (fails on an HTTP error).
+http_get() { python3 -c 'import sys,urllib.request; sys.stdout.write(urllib.request.urlopen(sys.argv[1], timeout=10).read().decode())' "$1"; }
 stage() { call query-status '{"name":"t"}' | jget 'r["sources"][0]["subTaskStatus"][0]["stage"] if r["result"] else "absent"'; }
 wait_stage() {
   local i
@@ -55,10 +57,10 @@ start_task 0
 wait_stage Running
 wait_count 1000
 # the HTTP endpoints
-[ "$(curl -sf "http://$HTTP_ADDR/apis/v1alpha1/status/t" | jget 'r["sources"][0]["subTaskStatus"][0]["stage"]')" == Running ] ||
+[ "$(http_get "http://$HTTP_ADDR/apis/v1alpha1/status/t" | jget 'r["sources"][0]["subTaskStatus"][0]["stage"]')" == Running ] ||
   fail "GET /apis/v1alpha1/status/t"
-[ "$(curl -sf "http://$HTTP_ADDR/apis/v1alpha1/status" | jget 'r["tasks"][0]["taskName"]')" == t ] || fail "GET /apis/v1alpha1/status"
-curl -sf "http://$HTTP_ADDR/metrics" >"$TEST_TMP/metrics"
+[ "$(http_get "http://$HTTP_ADDR/apis/v1alpha1/status" | jget 'r["tasks"][0]["taskName"]')" == t ] || fail "GET /apis/v1alpha1/status"
+http_get "http://$HTTP_ADDR/metrics" >"$TEST_TMP/metrics"
 grep -q '^dm_controller_subtask_stage{task="t",source="mysql-01",stage="Running"} 1$' "$TEST_TMP/metrics" ||
   fail "metrics: $(cat "$TEST_TMP/metrics")"
 grep -q '^dm_controller_member_alive{name="applier-1",role="applier"} 1$' "$TEST_TMP/metrics" || fail "member metric"
