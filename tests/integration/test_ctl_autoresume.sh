@@ -6,25 +6,16 @@
 # migrates the data without any command.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/full_lib.sh"
-CTL="$DM_BUILD_DIR/controller/controller"
-RELAYD="$DM_BUILD_DIR/relayd/relayd"
-[ -x "$CTL" ] && [ -x "$APPLIERD" ] || fail "controller/applierd not built in $DM_BUILD_DIR"
+source "$(dirname "$0")/ctl_lib.sh"
 
 up=$(server_up ctlarup upstream)
 down=$(server_up ctlardown downstream)
 sql "$up" "CREATE DATABASE d; USE d; CREATE TABLE t (id INT PRIMARY KEY, v INT); INSERT INTO t SELECT seq, seq FROM seq_1_to_500"
 "$SANDBOX" stop "$(server_name ctlarup)" >/dev/null
-CTL_ADDR=127.0.0.1:$(free_port)
 HTTP_ADDR=127.0.0.1:$(free_port)
-"$CTL" --name ctl-1 --addr "$CTL_ADDR" --http-addr "$HTTP_ADDR" --data-dir "$TEST_TMP/ctl" --keepalive-ttl-ms 3000 \
-  >>"$TEST_TMP/ctl.log" 2>&1 &
-track_pid $!
+start_ctl --http-addr "$HTTP_ADDR"
 "$APPLIERD" --name applier-1 --addr "127.0.0.1:$(free_port)" --join "$CTL_ADDR" >>"$TEST_TMP/applier-1.log" 2>&1 &
 track_pid $!
-call() { "$RELAYD" call --addr "$CTL_ADDR" --timeout-ms 20000 "$1" "$2"; }
-jget() { python3 -c "import json,sys; r=json.load(sys.stdin); print($1)"; }
-# http_get URL: the body of a GET (fails on an HTTP error).
-http_get() { python3 -c 'import sys,urllib.request; sys.stdout.write(urllib.request.urlopen(sys.argv[1], timeout=10).read().decode())' "$1"; }
 resumes() { http_get "http://$HTTP_ADDR/metrics" | awk '/^dm_controller_subtask_auto_resumes/ {print $2}'; }
 
 write_source "$TEST_TMP/source.yaml" "$up"
@@ -32,12 +23,9 @@ INSTANCE_EXTRA='    block-allow-list: bw' TASK_MODE=full write_task "$TEST_TMP/t
   'block-allow-list:
   bw:
     do-dbs: ["d"]'
-for i in $(seq 1 50); do call list-member '{}' >/dev/null 2>&1 && break; sleep 0.1; done
-params=$(python3 -c 'import json,sys; print(json.dumps({"op":"create","configs":[open(sys.argv[1]).read()]}))' "$TEST_TMP/source.yaml")
-call operate-source "$params" >/dev/null
+create_sources "$TEST_TMP/source.yaml" >/dev/null
 sleep 1.5 # the applier has registered
-params=$(python3 -c 'import json,sys; print(json.dumps({"task":open(sys.argv[1]).read()}))' "$TEST_TMP/task.yaml")
-[ "$(call start-task "$params" | jget 'r["result"]')" == True ] || fail "start-task"
+[ "$(ctl_start_task "$TEST_TMP/task.yaml" | jget 'r["result"]')" == True ] || fail "start-task"
 
 # Paused with the connect error, then resumed again and again.
 for i in $(seq 1 40); do

@@ -8,9 +8,7 @@
 # query-status is whole at once and the subtasks keep running without a restart.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/full_lib.sh"
-CTL="$DM_BUILD_DIR/controller/controller"
-RELAYD="$DM_BUILD_DIR/relayd/relayd"
-[ -x "$CTL" ] && [ -x "$APPLIERD" ] && [ -x "$RELAYD" ] || fail "controller/applierd/relayd not built in $DM_BUILD_DIR"
+source "$(dirname "$0")/ctl_lib.sh"
 
 declare -A up
 up[1]=$(server_up ctlup1 upstream)
@@ -27,13 +25,6 @@ for n in 1 2; do
   sb "$n" prepare
 done
 
-CTL_ADDR=127.0.0.1:$(free_port)
-start_ctl() {
-  "$CTL" --name ctl-1 --addr "$CTL_ADDR" --data-dir "$TEST_TMP/ctl" --keepalive-ttl-ms 3000 \
-    >>"$TEST_TMP/ctl.log" 2>&1 &
-  ctl_pid=$!
-  track_pid "$ctl_pid"
-}
 declare -A app_pid
 start_applier() {
   "$APPLIERD" --name "$1" --addr "127.0.0.1:$(free_port)" --join "$CTL_ADDR" --load-method insert \
@@ -41,9 +32,6 @@ start_applier() {
   app_pid[$1]=$!
   track_pid "${app_pid[$1]}"
 }
-call() { "$RELAYD" call --addr "$CTL_ADDR" --timeout-ms 20000 "$1" "$2"; }
-# jget EXPR: evaluates a Python expression over the JSON on stdin (bound to r).
-jget() { python3 -c "import json,sys; r=json.load(sys.stdin); print($1)"; }
 # qs TASK: its subtask as "worker stage unit".
 qs() {
   call query-status "{\"name\":\"$1\"}" | jget 'r["sources"][0]["sourceStatus"]["worker"]+" "+r["sources"][0]["subTaskStatus"][0]["stage"]+" "+r["sources"][0]["subTaskStatus"][0]["unit"]'
@@ -69,7 +57,11 @@ start_ctl
 track_pid $!
 start_applier applier-1
 start_applier applier-2
-for i in $(seq 1 50); do call list-member '{}' >/dev/null 2>&1 && break; sleep 0.1; done
+for i in $(seq 1 50); do # every member registered
+  n=$(call list-member '{"worker":true}' | jget 'len(r["members"][0]["workers"]["workers"])')
+  [ "$n" == 3 ] && break
+  sleep 0.1
+done
 for n in 1 2; do
   cat >"$TEST_TMP/source$n.yaml" <<EOS
 source-id: mysql-0$n
@@ -89,9 +81,7 @@ syncers:
   g:
     checkpoint-flush-interval: 1")
 done
-params=$(python3 -c 'import json,sys; print(json.dumps({"op":"create","configs":[open(f).read() for f in sys.argv[1:]]}))' \
-  "$TEST_TMP/source1.yaml" "$TEST_TMP/source2.yaml")
-res=$(call operate-source "$params")
+res=$(create_sources "$TEST_TMP/source1.yaml" "$TEST_TMP/source2.yaml")
 [ "$(echo "$res" | jget '[s["worker"] for s in r["sources"]]')" == "['relayd-1', 'relayd-1']" ] ||
   fail "operate-source create: $res"
 for i in $(seq 1 50); do
@@ -109,8 +99,7 @@ track_pid $sb1
 track_pid $sb2
 declare -A worker
 for n in 1 2; do
-  params=$(python3 -c 'import json,sys; print(json.dumps({"task":open(sys.argv[1]).read(),"remove_meta":True}))' "$TEST_TMP/task$n.yaml")
-  res=$(call start-task "$params")
+  res=$(ctl_start_task "$TEST_TMP/task$n.yaml" 1)
   [ "$(echo "$res" | jget 'r["result"]')" == True ] || fail "start-task t$n: $res"
   worker[$n]=$(echo "$res" | jget 'r["sources"][0]["worker"]')
 done
@@ -152,7 +141,6 @@ sleep 1
 kill -KILL "$ctl_pid"
 wait "$ctl_pid" 2>/dev/null || true
 start_ctl
-for i in $(seq 1 50); do call list-member '{}' >/dev/null 2>&1 && break; sleep 0.1; done
 for n in 1 2; do
   for i in $(seq 1 20); do
     read -r w2 stage unit < <(qs "t$n")

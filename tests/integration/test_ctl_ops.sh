@@ -7,24 +7,15 @@
 # checkpoint; start-task with remove_meta clears the task's dm_meta tables and migrates again.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/full_lib.sh"
-CTL="$DM_BUILD_DIR/controller/controller"
-RELAYD="$DM_BUILD_DIR/relayd/relayd"
-[ -x "$CTL" ] && [ -x "$APPLIERD" ] || fail "controller/applierd not built in $DM_BUILD_DIR"
+source "$(dirname "$0")/ctl_lib.sh"
 
 up=$(server_up ctlopup upstream)
 down=$(server_up ctlopdown downstream)
 sql "$up" "CREATE DATABASE d; USE d; CREATE TABLE d.t (id INT PRIMARY KEY, v INT); INSERT INTO d.t SELECT seq, seq FROM seq_1_to_1000"
-CTL_ADDR=127.0.0.1:$(free_port)
 HTTP_ADDR=127.0.0.1:$(free_port)
-"$CTL" --name ctl-1 --addr "$CTL_ADDR" --http-addr "$HTTP_ADDR" --data-dir "$TEST_TMP/ctl" --keepalive-ttl-ms 3000 \
-  >>"$TEST_TMP/ctl.log" 2>&1 &
-track_pid $!
+start_ctl --http-addr "$HTTP_ADDR"
 "$APPLIERD" --name applier-1 --addr "127.0.0.1:$(free_port)" --join "$CTL_ADDR" >>"$TEST_TMP/applier-1.log" 2>&1 &
 track_pid $!
-call() { "$RELAYD" call --addr "$CTL_ADDR" --timeout-ms 20000 "$1" "$2"; }
-jget() { python3 -c "import json,sys; r=json.load(sys.stdin); print($1)"; }
-# http_get URL: the body of a GET (fails on an HTTP error).
-http_get() { python3 -c 'import sys,urllib.request; sys.stdout.write(urllib.request.urlopen(sys.argv[1], timeout=10).read().decode())' "$1"; }
 stage() { call query-status '{"name":"t"}' | jget 'r["sources"][0]["subTaskStatus"][0]["stage"] if r["result"] else "absent"'; }
 wait_stage() {
   local i
@@ -38,9 +29,7 @@ wait_count() {
   fail "downstream has $(count) rows, expected $1"
 }
 start_task() {
-  local params
-  params=$(python3 -c 'import json,sys; print(json.dumps({"task":open(sys.argv[1]).read(),"remove_meta":sys.argv[2]=="1"}))' "$TEST_TMP/task.yaml" "$1")
-  res=$(call start-task "$params")
+  res=$(ctl_start_task "$TEST_TMP/task.yaml" "$1")
   [ "$(echo "$res" | jget 'r["result"]')" == True ] || fail "start-task: $res"
 }
 
@@ -49,9 +38,7 @@ INSTANCE_EXTRA='    block-allow-list: bw' TASK_MODE=all write_task "$TEST_TMP/ta
   'block-allow-list:
   bw:
     do-dbs: ["d"]'
-for i in $(seq 1 50); do call list-member '{}' >/dev/null 2>&1 && break; sleep 0.1; done
-params=$(python3 -c 'import json,sys; print(json.dumps({"op":"create","configs":[open(sys.argv[1]).read()]}))' "$TEST_TMP/source.yaml")
-call operate-source "$params" >/dev/null
+create_sources "$TEST_TMP/source.yaml" >/dev/null
 sleep 1.5 # the applier has registered
 start_task 0
 wait_stage Running

@@ -9,9 +9,7 @@
 # its own store.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/full_lib.sh"
-CTL="$DM_BUILD_DIR/controller/controller"
-RELAYD="$DM_BUILD_DIR/relayd/relayd"
-[ -x "$CTL" ] && [ -x "$RELAYD" ] && [ -x "$APPLIERD" ] || fail "controller/relayd/applierd not built in $DM_BUILD_DIR"
+source "$(dirname "$0")/ctl_lib.sh"
 
 up=$(server_up ctlrup upstream)
 down=$(server_up ctlrdown downstream)
@@ -22,9 +20,7 @@ second=$(sql "$up" "SHOW BINARY LOGS" | sed -n 2p | awk '{print $1}')
 current=$(sql "$up" "SHOW MASTER STATUS" | awk '{print $1}')
 [ "$first" != "$current" ] || fail "the upstream should have several binlogs"
 
-CTL_ADDR=127.0.0.1:$(free_port)
-"$CTL" --name ctl-1 --addr "$CTL_ADDR" --data-dir "$TEST_TMP/ctl" --keepalive-ttl-ms 3000 >>"$TEST_TMP/ctl.log" 2>&1 &
-track_pid $!
+start_ctl
 declare -A raddr rpid
 for r in relayd-1 relayd-2; do raddr[$r]=127.0.0.1:$(free_port); done
 start_relayd() {
@@ -33,9 +29,7 @@ start_relayd() {
   rpid[$1]=$!
   track_pid "${rpid[$1]}"
 }
-call() { "$RELAYD" call --addr "$CTL_ADDR" --timeout-ms 20000 "$1" "$2"; }
 rcall() { "$RELAYD" call --addr "${raddr[$1]}" --timeout-ms 5000 "$2" "$3"; }
-jget() { python3 -c "import json,sys; r=json.load(sys.stdin); print($1)"; }
 relay_worker() { call operate-source '{"op":"show","sources":["mysql-01"]}' | jget 'r["sources"][0]["worker"]'; }
 # first_file RELAYD: the binlog file of the first stored segment once one is stored.
 first_file() {
@@ -65,7 +59,6 @@ caught_up() {
 }
 
 start_relayd relayd-1
-for i in $(seq 1 50); do call list-member '{}' >/dev/null 2>&1 && break; sleep 0.1; done
 sleep 1.5
 start_relayd relayd-2
 "$APPLIERD" --name applier-1 --addr "127.0.0.1:$(free_port)" --join "$CTL_ADDR" >>"$TEST_TMP/applier-1.log" 2>&1 &
@@ -79,8 +72,7 @@ from:
   user: root
   password: ""
 EOS
-params=$(python3 -c 'import json,sys; print(json.dumps({"op":"create","configs":[open(sys.argv[1]).read()]}))' "$TEST_TMP/source.yaml")
-res=$(call operate-source "$params")
+res=$(create_sources "$TEST_TMP/source.yaml")
 [ "$(echo "$res" | jget 'r["sources"][0]["worker"]')" == relayd-1 ] || fail "the relay is not bound to relayd-1: $res"
 [ "$(first_file relayd-1)" == "$first" ] || fail "relayd-1 did not start at the earliest binlog $first"
 INSTANCE_EXTRA='    block-allow-list: bw
@@ -91,8 +83,7 @@ INSTANCE_EXTRA='    block-allow-list: bw
 syncers:
   g:
     checkpoint-flush-interval: 1'
-params=$(python3 -c 'import json,sys; print(json.dumps({"task":open(sys.argv[1]).read()}))' "$TEST_TMP/task.yaml")
-res=$(call start-task "$params")
+res=$(ctl_start_task "$TEST_TMP/task.yaml")
 [ "$(echo "$res" | jget 'r["sources"][0]["worker"]')" == applier-1 ] || fail "start-task: $res"
 # A change once sync runs (an idle sync unit writes no checkpoint).
 for i in $(seq 1 60); do grep -q "\[sync\] starting" "$TEST_TMP/applier-1.log" && break; sleep 0.25; done
