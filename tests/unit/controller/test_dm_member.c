@@ -17,8 +17,8 @@
 
 #include "controller.h"
 #include "dm_member.h"
+#include "ctl_test_dir.h"
 
-static char dir[256];
 
 typedef struct probe {
     atomic_int statuses, reconciles, fences;
@@ -59,20 +59,6 @@ static void wait_for(atomic_int *v, int at_least)
     assert_true(atomic_load(v) >= at_least);
 }
 
-static int setup(void **state)
-{
-    (void)state;
-    snprintf(dir, sizeof(dir), "/tmp/dm-member-test-XXXXXX");
-    return mkdtemp(dir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    char cmd[300];
-    snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-    return system(cmd);
-}
 
 static void test_member(void **state)
 {
@@ -141,7 +127,7 @@ static void test_member(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_member, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_member, ctl_test_dir_setup, ctl_test_dir_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
