@@ -172,8 +172,16 @@ static int fetch(relay_remote *r, dm_err *err)
         rc = nomem(err);
         goto done;
     }
-    if ((rc = call(&res, r, "segments", p, r->wait_ms, err)))
+    if ((rc = call(&res, r, "segments", p, r->wait_ms, err))) {
+        if (!r->have_segment && r->file &&
+            (rc == RELAY_STORE_ERR_UNKNOWN_POS || rc == RELAY_STORE_ERR_PURGED)) {
+            dm_err_prefix(err, "the relay does not hold the start (%s, %" PRIu64 ")", r->file,
+                          r->pos);
+            dm_err_workaround(err, "relay this source from an earlier binlog file "
+                                   "(relay-binlog-name), or read the upstream directly");
+        }
         goto done;
+    }
     json_t *seg = json_object_get(res, "segment");
     if (json_is_null(seg) || !seg) {
         rc = RELAY_STORE_END;
