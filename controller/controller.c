@@ -424,6 +424,18 @@ done:
     return rc;
 }
 
+// source_rollback_ms is the source's checker.backoff-rollback (DM's default 5 m).
+static int64_t source_rollback_ms(controller *c, const char *id)
+{
+    config_source *cs = NULL;
+    const char *yaml = jstr(json_object_get(c->sources, id), "yaml");
+    int64_t ms = 5 * 60 * 1000;
+    if (config_source_from_string(&cs, yaml, strlen(yaml), id, NULL, NULL) == 0 && cs->checker.backoff_rollback_ms > 0)
+        ms = cs->checker.backoff_rollback_ms;
+    config_source_destroy(cs);
+    return ms;
+}
+
 // note_applier_status records what an applier reports about its subtasks and arms the
 // auto-resume of a subtask paused by a retryable error. Called with mu held.
 static void note_applier_status(controller *c, const char *name, json_t *status, int64_t now)
@@ -465,8 +477,9 @@ static void note_applier_status(controller *c, const char *name, json_t *status,
             dm_info(COMP, "subtask %s/%s paused by retryable error %d: auto-resume in %lld ms", tn, sn, code,
                     (long long)wait);
         } else if (strcmp(jstr(r, "stage"), "Running") == 0 && jint(st, "attempts") > 0 &&
-                   now - jint(rt, "resumed_at") > 60000) {
-            // Running steadily for a while after a resume: later errors start the backoff over.
+                   now - jint(rt, "resumed_at") > source_rollback_ms(c, sn)) {
+            // Running steadily for checker.backoff-rollback after a resume: later errors start
+            // the backoff over (DM's rollback of the backoff).
             json_object_set_new(st, "attempts", json_integer(0));
         }
     }
