@@ -12,6 +12,7 @@
 
 #include <pthread.h>
 #include <stdio.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,6 +21,7 @@
 #include <nng/protocol/reqrep0/req.h>
 
 #define SERVER_MAX_REQUEST (64u * 1024 * 1024)
+#define WORKER_POLL_MS 200 // how often an idle worker looks at the stop flag
 
 struct dm_rpc_server {
     nng_socket sock;
@@ -28,6 +30,7 @@ struct dm_rpc_server {
     unsigned nworkers;
     pthread_t *threads;
     unsigned started;
+    atomic_bool stopping;
 };
 
 struct dm_rpc_client {
@@ -140,6 +143,11 @@ reply:
     return out;
 }
 
+// worker serves requests on its own context until the server stops. Stopping never closes
+// the socket under a worker: nng 1.5 may crash when a context of a closed socket is used
+// (a reply sent while the socket closes). Instead an idle worker wakes every WORKER_POLL_MS
+// to look at the stop flag, a busy one finishes its request and sends the reply, and the
+// socket is closed once every worker has left.
 static void *worker(void *p)
 {
     dm_rpc_server *s = p;
@@ -150,20 +158,22 @@ static void *worker(void *p)
         return NULL;
     if (nng_aio_alloc(&aio, NULL, NULL) != 0)
         goto done;
-    for (;;) {
+    while (!atomic_load(&s->stopping)) {
+        nng_aio_set_timeout(aio, WORKER_POLL_MS);
         nng_ctx_recv(ctx, aio);
         nng_aio_wait(aio);
         int r = nng_aio_result(aio);
         if (r == NNG_ECLOSED)
             break;
         if (r != 0)
-            continue;
+            continue; // a timeout: look at the stop flag
         nng_msg *req = nng_aio_get_msg(aio);
         nng_msg *rep = serve(s, req);
         nng_msg_free(req);
         if (!rep)
             continue;
         nng_aio_set_msg(aio, rep);
+        nng_aio_set_timeout(aio, 5000);
         nng_ctx_send(ctx, aio);
         nng_aio_wait(aio);
         if (nng_aio_result(aio) != 0)
@@ -218,9 +228,10 @@ void dm_rpc_server_stop(dm_rpc_server *s)
 {
     if (!s)
         return;
-    nng_close(s->sock);
+    atomic_store(&s->stopping, true);
     for (unsigned i = 0; i < s->started; i++)
         pthread_join(s->threads[i], NULL);
+    nng_close(s->sock);
     free(s->threads);
     free(s);
 }

@@ -54,8 +54,10 @@ typedef struct dm_rpc_server dm_rpc_server;
 int dm_rpc_server_start(dm_rpc_server **out, const char *url, unsigned workers,
                         dm_rpc_handler handler, void *arg, dm_err *err);
 
-// dm_rpc_server_stop closes the socket and joins the workers. Handlers that block must be
-// woken by the application first (their replies are dropped). s may be NULL.
+// dm_rpc_server_stop stops taking requests, lets the workers finish the ones they serve
+// (replies are sent) and joins them (an idle worker notices within 200 ms), then closes the
+// socket. Handlers that block must be woken by the application first, or stop waits for
+// them. s may be NULL.
 void dm_rpc_server_stop(dm_rpc_server *s);
 
 typedef struct dm_rpc_client dm_rpc_client;
