@@ -6,9 +6,10 @@
 //     runs the subtask of the task whose mysql-instance has the source's source-id, on its
 //     own, until it finishes (exit 0) or fails or pauses (exit 1, DM-style error on stderr).
 //     With --status-addr, serves `status` over dm_rpc while it runs.
-//   applierd --name NAME --addr HOST:PORT [-L level] [--log-file F]
-//     daemon mode: serves `status` over dm_rpc (no subtask is assigned without a controller).
-//     --join CONTROLLER_ADDR is refused: the controller does not exist yet.
+//   applierd --name NAME --addr HOST:PORT [--join CONTROLLER_ADDR] [--load-method M]
+//            [-L level] [--log-file F]
+//     daemon mode: serves `status` over dm_rpc; with --join it registers with the controller
+//     and runs the subtasks it assigns (worker.h), else no subtask is assigned.
 #include <getopt.h>
 #include <pthread.h>
 #include <signal.h>
@@ -24,6 +25,7 @@
 #include "dm_rpc.h"
 #include "load.h"
 #include "subtask.h"
+#include "worker.h"
 
 static void usage(FILE *f)
 {
@@ -31,7 +33,8 @@ static void usage(FILE *f)
                "  applierd run --source source.yaml --task task.yaml [--relay RELAYD_ADDR]\n"
                "               [--status-addr HOST:PORT] [--load-method insert|load-data]\n"
                "               [-L level] [--log-file F] [--log-format text|json]\n"
-               "  applierd --name NAME --addr HOST:PORT [-L level] [--log-file F]\n");
+               "  applierd --name NAME --addr HOST:PORT [--join CONTROLLER_ADDR]\n"
+               "           [--load-method insert|load-data] [-L level] [--log-file F]\n");
 }
 
 static void print_err(const dm_err *e)
@@ -187,20 +190,62 @@ done:
     return rc;
 }
 
+// join_sig_thread turns SIGINT/SIGTERM into worker_stop.
+static void *join_sig_thread(void *arg)
+{
+    void **a = arg;
+    int sig;
+    if (sigwait((sigset_t *)a[0], &sig) == 0) {
+        dm_info("applier", "signal %d: stopping the subtasks", sig);
+        worker_stop((worker *)a[1]);
+    }
+    return NULL;
+}
+
+// cmd_join runs applierd as a member of the controller at join (worker.h).
+static int cmd_join(const char *name, const char *addr, const char *join, const char *method, sigset_t *set)
+{
+    worker *w = NULL;
+    load_method lm = LOAD_METHOD_LOAD_DATA;
+    dm_err e;
+    pthread_t th;
+    int rc = 0;
+    dm_err_clear(&e);
+    if (method && load_method_parse(&lm, method, &e)) {
+        print_err(&e);
+        return 2;
+    }
+    if (worker_create(&w, &(worker_opts){.name = name, .addr = addr, .join = join, .load_method = (int)lm}, &e)) {
+        print_err(&e);
+        return 1;
+    }
+    void *args[2] = {set, w};
+    if (pthread_create(&th, NULL, join_sig_thread, args) == 0)
+        pthread_detach(th);
+    if (worker_run(w, &e)) {
+        print_err(&e);
+        rc = 1;
+    }
+    worker_destroy(w);
+    return rc;
+}
+
 static int cmd_daemon(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"name", required_argument, 0, 'n'},      {"addr", required_argument, 0, 'a'},
         {"join", required_argument, 0, 'j'},      {"log-level", required_argument, 0, 'L'},
         {"log-file", required_argument, 0, 'f'},  {"log-format", required_argument, 0, 'F'},
-        {"help", no_argument, 0, 'h'},            {0, 0, 0, 0},
+        {"load-method", required_argument, 0, 'm'}, {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0},
     };
     const char *name = NULL, *addr = NULL, *join = NULL, *level = NULL, *log_file = NULL, *fmt = NULL;
+    const char *method = NULL;
     dm_rpc_server *srv = NULL;
     dm_err e;
     int ch, rc;
     char url[512];
-    sigset_t set;
+    static sigset_t set;
 
     optind = 1;
     while ((ch = getopt_long(argc, argv, "L:h", opts, NULL)) != -1) {
@@ -211,18 +256,13 @@ static int cmd_daemon(int argc, char **argv)
         case 'L': level = optarg; break;
         case 'f': log_file = optarg; break;
         case 'F': fmt = optarg; break;
+        case 'm': method = optarg; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
     }
     if (!name || !addr || optind < argc) {
         usage(stderr);
-        return 2;
-    }
-    if (join) {
-        fprintf(stderr, "applierd: --join %s: the controller is not available yet; run a subtask "
-                        "with `applierd run --source ... --task ...`\n",
-                join);
         return 2;
     }
     if ((rc = open_log(level, log_file, fmt)))
@@ -232,6 +272,11 @@ static int cmd_daemon(int argc, char **argv)
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &set, NULL);
+    if (join) {
+        rc = cmd_join(name, addr, join, method, &set);
+        dm_log_close();
+        return rc;
+    }
     if (dm_rpc_url(url, sizeof(url), addr, &e) || dm_rpc_server_start(&srv, url, 2, subtask_rpc_handler, NULL, &e)) {
         print_err(&e);
         return 1;
