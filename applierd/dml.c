@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <uthash.h>
+
 #include "schema.h"
 
 #define BAD_ROW(err, ...) dm_err_set(err, DML_ERR_BAD_ROW, DM_ERR_SCOPE_INTERNAL, __VA_ARGS__)
@@ -432,4 +434,115 @@ int dml_render(dm_buf *out, size_t *consumed, bool *half, dml_change *const *cha
     }
     return dm_err_set(err, DM_ERR_INVALID_ARG, DM_ERR_SCOPE_INTERNAL, "dml_render: bad kind %d",
                       (int)c->kind);
+}
+
+// ---------------------------------------------------------------------------------------
+// compaction
+
+typedef struct row_slot {
+    UT_hash_handle hh;
+    size_t idx; // the live change that last wrote the row
+    char key[]; // dml_change_key text
+} row_slot;
+
+// mergeable tells whether c may take part in a merge (see dml_compact).
+static bool mergeable(const dml_change *c)
+{
+    const dml_table *t = c->table;
+    if (t->key_kind == DML_KEY_NONE || t->n_ukeys != 1)
+        return false;
+    if (c->kind == DML_UPDATE && dml_change_key_changed(c))
+        return false;
+    if (c->kind != DML_DELETE)
+        for (uint32_t i = 0; i < c->n; i++) {
+            size_t len;
+            if (!dml_change_value(c, true, i, &len))
+                return false;
+        }
+    return true;
+}
+
+static void slots_free(row_slot **map)
+{
+    row_slot *e, *tmp;
+    HASH_ITER(hh, *map, e, tmp)
+    {
+        HASH_DEL(*map, e);
+        free(e);
+    }
+}
+
+int dml_compact(dml_change **changes, size_t *n, dm_err *err)
+{
+    int rc = 0;
+    row_slot *map = NULL;
+    bool *drop = calloc(*n ? *n : 1, sizeof *drop);
+    dm_buf key;
+    dm_buf_init(&key);
+    if (!drop) {
+        rc = dm_err_set(err, DM_ERR_NOMEM, DM_ERR_SCOPE_INTERNAL, "dml_compact: out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < *n; i++) {
+        dml_change *c = changes[i];
+        if (c->table->key_kind == DML_KEY_NONE)
+            continue;
+        bool ok = mergeable(c);
+        // The row's key before this change: what an earlier change of the row left.
+        if (c->kind != DML_INSERT) {
+            dm_buf_reset(&key);
+            if (dml_change_key(&key, c, 0, false, &rc)) {
+                row_slot *e = NULL;
+                HASH_FIND(hh, map, key.data, key.len, e);
+                if (e) {
+                    dml_change *prev = changes[e->idx];
+                    if (ok) {
+                        if (prev->kind == DML_INSERT && c->kind == DML_UPDATE)
+                            c->kind = DML_INSERT;
+                        c->safe = c->safe || prev->safe;
+                        drop[e->idx] = true;
+                    }
+                    HASH_DEL(map, e);
+                    free(e);
+                }
+            }
+            if (rc)
+                goto nomem;
+        }
+        if (c->kind == DML_DELETE || !ok)
+            continue;
+        dm_buf_reset(&key);
+        if (!dml_change_key(&key, c, 0, true, &rc)) {
+            if (rc)
+                goto nomem;
+            continue;
+        }
+        row_slot *e = NULL;
+        HASH_FIND(hh, map, key.data, key.len, e);
+        if (!e) {
+            if (!(e = malloc(sizeof *e + key.len))) {
+                rc = DM_ERR_NOMEM;
+                goto nomem;
+            }
+            memcpy(e->key, key.data, key.len);
+            HASH_ADD(hh, map, key, key.len, e);
+        }
+        e->idx = i;
+    }
+    size_t w = 0;
+    for (size_t i = 0; i < *n; i++) {
+        if (drop[i])
+            free(changes[i]);
+        else
+            changes[w++] = changes[i];
+    }
+    *n = w;
+    goto done;
+nomem:
+    rc = dm_err_set(err, DM_ERR_NOMEM, DM_ERR_SCOPE_INTERNAL, "dml_compact: out of memory");
+done:
+    slots_free(&map);
+    dm_buf_fini(&key);
+    free(drop);
+    return rc;
 }

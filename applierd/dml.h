@@ -123,6 +123,17 @@ bool dml_change_key(dm_buf *out, const dml_change *c, size_t k, bool after, int 
 // column for keyless tables).
 bool dml_change_key_changed(const dml_change *c);
 
+// dml_compact merges, in place, the changes of one batch (applied in one downstream
+// transaction, in order) that touch the same row: INSERT then UPDATE becomes an INSERT of the
+// final row, UPDATE then UPDATE the last UPDATE, INSERT or UPDATE then DELETE the DELETE.
+// Only rows of tables whose one unique key is the handle key (so no other change of the
+// batch can conflict with the row's intermediate state), updates that keep the key, and
+// changes with full after images are merged. A merged change is safe when any of its parts
+// was and keeps the later change's location. Dropped changes are freed; *n is updated and
+// the order of the others kept. The changes must belong to the caller alone (a merged
+// UPDATE may become an INSERT). Errors: DM_ERR_NOMEM (then nothing was changed).
+int dml_compact(dml_change **changes, size_t *n, dm_err *err);
+
 // dml_render appends one statement for changes[0..n) to out (reset first) and stores how
 // many changes it consumed in *consumed. *half carries the state of a safe-mode update that
 // changes its key across two calls (DELETE then REPLACE): start with false. max_bytes bounds

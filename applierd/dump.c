@@ -35,6 +35,8 @@ struct dump_snapshot {
     MYSQL **conns;
     dump_pos pos;       // position of the snapshot taken by dump_snapshot_open
     dump_pos *conn_pos; // per connection (differs after a reopen)
+    char **tables;      // schema, table pairs listed under the snapshot's lock
+    size_t n_tables;
 };
 
 void dump_pos_fini(dump_pos *p)
@@ -179,6 +181,11 @@ static int start_snapshots(dump_snapshot *s, const size_t *idx, size_t k, dump_p
     }
     if ((rc = read_master_pos(pos, ctl, s->mariadb, err)))
         goto done;
+    // The table list must be the snapshot's: information_schema is not transactional, and a
+    // table created after the snapshot (the sync phase replays its CREATE) or renamed away
+    // must not be planned. Under the lock no DDL runs, so this list is exactly that state.
+    if (pos == &s->pos && (rc = dump_list_tables(&s->tables, &s->n_tables, ctl, err)))
+        goto done;
     for (size_t j = 0; j < k; j++) {
         size_t i = idx[j];
         if ((rc = dm_mysql_exec(s->conns[i], "START TRANSACTION WITH CONSISTENT SNAPSHOT", err)))
@@ -267,6 +274,12 @@ done:
     return rc;
 }
 
+void dump_snapshot_tables(const char *const **out, size_t *n, const dump_snapshot *s)
+{
+    *out = (const char *const *)s->tables;
+    *n = s->n_tables;
+}
+
 void dump_snapshot_destroy(dump_snapshot *s)
 {
     if (!s)
@@ -278,6 +291,7 @@ void dump_snapshot_destroy(dump_snapshot *s)
             dump_pos_fini(&s->conn_pos[i]);
     }
     dump_pos_fini(&s->pos);
+    dump_strv_free(s->tables, 2 * s->n_tables);
     free(s->conns);
     free(s->conn_pos);
     free(s);

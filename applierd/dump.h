@@ -59,6 +59,11 @@ typedef struct dump_snapshot dump_snapshot;
 // DUMP_ERR_SNAPSHOT, DM_ERR_DB_RETRYABLE, DM_ERR_NOMEM; the lock is never left held.
 int dump_snapshot_open(dump_snapshot **out, const dm_mysql_params *params, size_t n, dm_err *err);
 
+// dump_snapshot_tables gives the base tables outside the system schemas as they were at the
+// snapshot (listed by dump_list_tables under the snapshot's lock): *out is an array of 2*n
+// strings (schema, table), borrowed from s.
+void dump_snapshot_tables(const char *const **out, size_t *n, const dump_snapshot *s);
+
 // dump_snapshot_destroy closes every connection. s may be NULL.
 void dump_snapshot_destroy(dump_snapshot *s);
 

@@ -9,12 +9,15 @@
 // Implementations:
 // - upstream: reads the replication stream straight from the upstream with binlog_client
 //   (DM's behaviour when relay is disabled).
-// Reading from relayd's segment stream is not implemented yet (see docs/sync.md).
+// - relay: reads relayd's segment stream (storage/relay_remote.h), checking that the relay
+//   holds the start position, and handing the file's FDE first for a mid-file start.
 //
 // An evsource is single-threaded, except evsource_interrupt, which any thread may call.
 //
-// Error codes: those of binlog_client.h (BINLOG_CLIENT_ERR_*, DM_ERR_DB_*), DM_ERR_CANCELLED
-// after evsource_interrupt, DM_ERR_INVALID_ARG, DM_ERR_NOMEM.
+// Error codes: those of binlog_client.h (BINLOG_CLIENT_ERR_*, DM_ERR_DB_*) or
+// relay_remote.h (RELAY_REMOTE_ERR_*, relayd's, DM_ERR_TIMEOUT/DM_ERR_NET), DM_ERR_CANCELLED
+// after evsource_interrupt, DM_ERR_INVALID_ARG, DM_ERR_NOMEM. evsource_is_transient tells
+// which are worth reopening the source for.
 #ifndef EVSOURCE_H
 #define EVSOURCE_H
 
@@ -51,6 +54,24 @@ typedef struct evsource_upstream_opts {
 // evsource_open_upstream connects to the upstream and starts a dump at (start_file,
 // start_pos). *out receives the source (evsource_destroy). Errors: binlog_client_open's.
 int evsource_open_upstream(evsource **out, const evsource_upstream_opts *o, dm_err *err);
+
+typedef struct evsource_relay_opts {
+    const char *addr;       // relayd's address (HOST:PORT or nng URL)
+    const char *source_id;  // the source in relayd (its source-id)
+    const char *start_file; // required
+    uint64_t start_pos;     // 0 = 4
+    unsigned idle_ms;       // long-poll per request; an idle item after it; 0 = 1000
+} evsource_relay_opts;
+
+// evsource_open_relay makes a source reading relayd's segment stream from (start_file,
+// start_pos); nothing is requested before the first read. A relay that does not hold the
+// start (it began later, or purged it) fails the first read with RELAY_REMOTE_ERR_GAP.
+// Errors: relay_remote_open's.
+int evsource_open_relay(evsource **out, const evsource_relay_opts *o, dm_err *err);
+
+// evsource_is_transient tells whether an evsource error is worth reopening the source
+// (a lost connection to the upstream or relayd, which may come back).
+bool evsource_is_transient(int code);
 
 // evsource_read blocks for the next event of the binlog and fills *out. Errors:
 // BINLOG_CLIENT_ERR_DISCONNECTED (reopen from the last position), other BINLOG_CLIENT_ERR_*,

@@ -137,14 +137,15 @@ static int cmd_run(int argc, char **argv)
         goto done;
     }
     if (relay)
-        dm_info("applier", "relay %s noted: the full phase reads the upstream directly", relay);
+        dm_info("applier", "the incremental phase reads relayd %s (source %s); the full phase "
+                           "reads the upstream", relay, src->source_id);
     load_method lm = LOAD_METHOD_LOAD_DATA;
     if (method && load_method_parse(&lm, method, &e)) {
         print_err(&e);
         rc = 2;
         goto done;
     }
-    if ((rc = subtask_create(&st, src, task, &(subtask_opts){.load_method = (int)lm}, &e))) {
+    if ((rc = subtask_create(&st, src, task, &(subtask_opts){.load_method = (int)lm, .relay_addr = relay}, &e))) {
         print_err(&e);
         rc = 1;
         goto done;

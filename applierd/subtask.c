@@ -44,6 +44,15 @@
 
 typedef enum stage { STAGE_NEW = 0, STAGE_RUNNING, STAGE_FINISHED, STAGE_PAUSED } stage;
 
+// handle_req is one handle-error request, kept to be given to the sync unit when it starts.
+typedef struct handle_req {
+    char *location;
+    sync_handle_op op;
+    char **sqls;
+    size_t n;
+    struct handle_req *next;
+} handle_req;
+
 struct subtask {
     const config_source *source;
     const config_task *task;
@@ -82,6 +91,10 @@ struct subtask {
     dump_pos meta_pos;     // earliest snapshot position of a finished chunk (sync starts here)
     dump_pos meta_pos_end; // latest one (safe mode until passed)
     atomic_bool sync_stop; // the incremental phase (sync unit) polls it
+    char *relay_addr;      // read the relay there in the incremental phase; NULL = upstream
+    sync_unit *sync;       // the running sync unit (under mu), NULL outside the phase
+    bool in_sync;          // the incremental phase began (unit "Sync")
+    handle_req *handles;   // handle-error requests for the sync unit (under mu)
 };
 
 static int nomem(dm_err *err)
@@ -94,20 +107,6 @@ static double now_s(void)
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
     return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
-static void params_from(dm_mysql_params *p, const config_db *db)
-{
-    memset(p, 0, sizeof(*p));
-    p->host = db->host && *db->host ? db->host : NULL;
-    p->port = db->port > 0 ? (unsigned)db->port : 3306;
-    p->user = db->user && *db->user ? db->user : NULL;
-    p->password = db->password;
-    if (db->security) {
-        p->ssl_ca = db->security->ssl_ca && *db->security->ssl_ca ? db->security->ssl_ca : NULL;
-        p->ssl_cert = db->security->ssl_cert && *db->security->ssl_cert ? db->security->ssl_cert : NULL;
-        p->ssl_key = db->security->ssl_key && *db->security->ssl_key ? db->security->ssl_key : NULL;
-    }
 }
 
 int subtask_create(subtask **out, const config_source *source, const config_task *task,
@@ -141,15 +140,28 @@ int subtask_create(subtask **out, const config_source *source, const config_task
              opts && opts->applier_id ? opts->applier_id : "applierd");
     s->log_interval_s = opts && opts->log_interval_s ? opts->log_interval_s : 10;
     s->method = opts ? (load_method)opts->load_method : LOAD_METHOD_LOAD_DATA;
+    if (opts && opts->relay_addr && opts->relay_addr[0] && !(s->relay_addr = strdup(opts->relay_addr))) {
+        rc = nomem(err);
+        goto done;
+    }
     if ((rc = rules_set_create(&s->rules, task, source->source_id, source, err)))
         goto done;
-    params_from(&s->up, &source->from);
-    params_from(&s->down, &task->target_db);
+    dm_mysql_params_from_config(&s->up, &source->from);
+    dm_mysql_params_from_config(&s->down, &task->target_db);
     *out = s;
     s = NULL;
 done:
     subtask_destroy(s);
     return rc;
+}
+
+static void handle_req_free(handle_req *h)
+{
+    for (size_t i = 0; i < h->n; i++)
+        free(h->sqls[i]);
+    free(h->sqls);
+    free(h->location);
+    free(h);
 }
 
 void subtask_destroy(subtask *s)
@@ -164,6 +176,12 @@ void subtask_destroy(subtask *s)
     free(s->tables);
     free(s->queue);
     free(s->ckpt_table);
+    free(s->relay_addr);
+    while (s->handles) {
+        handle_req *h = s->handles;
+        s->handles = h->next;
+        handle_req_free(h);
+    }
     dump_snapshot_destroy(s->snap);
     rules_set_destroy(s->rules);
     dump_pos_fini(&s->meta_pos);
@@ -256,7 +274,12 @@ json_t *subtask_status_json(subtask *s)
     json_object_set_new(o, "name", json_string(s->task->name));
     json_object_set_new(o, "sourceID", json_string(s->source->source_id));
     json_object_set_new(o, "stage", json_string(stages[s->st]));
-    json_object_set_new(o, "unit", json_string(s->is_dump ? "Dump" : "Load"));
+    json_object_set_new(o, "unit", json_string(s->in_sync ? "Sync" : s->is_dump ? "Dump" : "Load"));
+    if (s->sync) {
+        json_t *sy = sync_status_json(s->sync);
+        if (sy)
+            json_object_set_new(o, "sync", sy);
+    }
     json_object_set_new(load, "finishedBytes", json_integer((json_int_t)s->finished_bytes));
     json_object_set_new(load, "totalBytes", json_integer((json_int_t)s->total_bytes));
     snprintf(buf, sizeof(buf), "%.2f %%",
@@ -601,13 +624,12 @@ static void spread_estimates(subtask *s)
 static int new_plan(subtask *s, MYSQL *up, dm_err *err)
 {
     int rc;
-    char **names = NULL;
+    const char *const *names = NULL;
     size_t n = 0;
     rules_decision d;
     size_t threads = dump_snapshot_count(s->snap);
 
-    if ((rc = dump_list_tables(&names, &n, up, err)))
-        goto done;
+    dump_snapshot_tables(&names, &n, s->snap);
     for (size_t i = 0; i < n; i++) {
         if ((rc = rules_balist_match(&d, s->rules->balist, names[2 * i], names[2 * i + 1], err)))
             goto done;
@@ -624,7 +646,6 @@ static int new_plan(subtask *s, MYSQL *up, dm_err *err)
             goto done;
     dm_info("dump", "planned %zu chunks over %zu tables", s->n_chunks, s->n_tables);
 done:
-    dump_strv_free(names, 2 * n);
     return rc;
 }
 
@@ -985,14 +1006,63 @@ static int run_sync(subtask *s, const dump_pos *start, const dump_pos *safe_unti
                    .source = s->source,
                    .start = from.file[0] ? &from : NULL,
                    .safe_until = until.file[0] ? &until : NULL,
-                   .stop = &s->sync_stop};
+                   .stop = &s->sync_stop,
+                   .relay_addr = s->relay_addr};
     sync_unit *u = NULL;
     set_stage(s, STAGE_RUNNING);
     int rc = sync_create(&u, &o, err);
+    pthread_mutex_lock(&s->mu);
+    s->in_sync = true;
+    for (handle_req *h = s->handles; h && !rc; h = h->next)
+        rc = sync_handle_error(u, h->location, h->op, (const char *const *)h->sqls, h->n, err);
+    if (!rc)
+        s->sync = u;
+    pthread_mutex_unlock(&s->mu);
     if (!rc)
         rc = sync_run(u, err);
+    pthread_mutex_lock(&s->mu);
+    s->sync = NULL;
+    s->st = rc ? STAGE_PAUSED : STAGE_FINISHED;
+    if (rc && err && !s->first_err.code)
+        s->first_err = *err;
+    pthread_mutex_unlock(&s->mu);
     sync_destroy(u);
-    set_stage(s, rc ? STAGE_PAUSED : STAGE_FINISHED);
+    return rc;
+}
+
+int subtask_handle_error(subtask *s, const char *location, sync_handle_op op,
+                         const char *const *sqls, size_t n, dm_err *err)
+{
+    int rc = 0;
+    handle_req *h = calloc(1, sizeof *h);
+    if (!h || !(h->location = strdup(location ? location : "")) ||
+        (n && !(h->sqls = calloc(n, sizeof *h->sqls)))) {
+        rc = nomem(err);
+        goto done;
+    }
+    h->op = op;
+    for (; h->n < n; h->n++)
+        if (!(h->sqls[h->n] = strdup(sqls[h->n]))) {
+            rc = nomem(err);
+            goto done;
+        }
+    pthread_mutex_lock(&s->mu);
+    if (s->sync)
+        rc = sync_handle_error(s->sync, location, op, sqls, n, err);
+    else if (op == SYNC_HANDLE_REPLACE && !n)
+        rc = dm_err_set(err, SYNC_ERR_HANDLE, DM_ERR_SCOPE_INTERNAL,
+                        "handle-error replace at %s needs the statements to run instead", h->location);
+    if (!rc) {
+        handle_req **tail = &s->handles;
+        while (*tail)
+            tail = &(*tail)->next;
+        *tail = h;
+        h = NULL;
+    }
+    pthread_mutex_unlock(&s->mu);
+done:
+    if (h)
+        handle_req_free(h);
     return rc;
 }
 

@@ -3,8 +3,9 @@
 //
 // Lifecycle: subtask_create (configs are copied as needed; the caller may free them after
 // subtask_run returns), subtask_run (blocking, from one thread), subtask_destroy.
-// subtask_status_json and subtask_stop may be called from any thread while subtask_run
-// runs.
+// subtask_status_json, subtask_handle_error and subtask_stop may be called from any thread
+// while subtask_run runs. A subtask runs once: to resume after a pause or an error, create
+// a new one (the downstream checkpoints make it continue where the last run stopped).
 //
 // Error codes (applier class, 40001-41999):
 //   SUBTASK_ERR_NO_INSTANCE 40001  the task has no mysql-instance for the source's id
@@ -22,6 +23,7 @@
 
 #include "config.h"
 #include "dm_err.h"
+#include "sync.h"
 
 #define SUBTASK_ERR_NO_INSTANCE 40001
 #define SUBTASK_ERR_MODE 40002
@@ -34,6 +36,8 @@ typedef struct subtask_opts {
     const char *applier_id;  // recorded in the checkpoint; NULL = "applierd"
     unsigned log_interval_s; // progress log period; 0 = 10 s
     int load_method;         // a load_method (load.h); 0 = LOAD_METHOD_LOAD_DATA
+    const char *relay_addr;  // relayd's address: the incremental phase reads the relay's
+                             // segment stream (copied); NULL = the upstream's binlog
 } subtask_opts;
 
 // subtask_create prepares the subtask of task for source (the mysql-instance whose
@@ -53,6 +57,13 @@ void subtask_destroy(subtask *s);
 // subtask is then Paused: chunks already loaded stay, a new run resumes; the sync unit
 // resumes from its checkpoint).
 int subtask_run(subtask *s, dm_err *err);
+
+// subtask_handle_error registers DM's handle-error for the DDL at location ("file:pos")
+// with the sync unit: now when it runs, else when it starts (requests are kept for the
+// subtask's life, in order, so a sync restarted from an older checkpoint honours them
+// again). Thread-safe. Errors: sync_handle_error's (SYNC_ERR_HANDLE), DM_ERR_NOMEM.
+int subtask_handle_error(subtask *s, const char *location, sync_handle_op op,
+                         const char *const *sqls, size_t n, dm_err *err);
 
 // subtask_stop asks a running subtask to stop after the chunks being loaded. Thread-safe.
 void subtask_stop(subtask *s);

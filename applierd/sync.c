@@ -131,6 +131,7 @@ struct sync_unit {
     checkpoint *cp;
     unsigned n_workers, batch, queue_size, flush_interval;
     bool always_safe;
+    bool no_compact; // syncer `compact` off (DM's default)
     dm_mysql_params down, up;
 
     // run state
@@ -144,6 +145,7 @@ struct sync_unit {
     binlog_fde fde;
     binlog_trx trx;
     dm_buf scratch, rowbuf, keys;
+    dm_buf payload; // an inflated TRANSACTION_PAYLOAD
     binlog_row row;
     checkpoint_loc safe_until; // safe mode while loc <= this
     checkpoint_loc trx_end;    // end of the last complete transaction (resume point)
@@ -167,6 +169,13 @@ struct sync_unit {
     checkpoint_loc saved; // last global checkpoint written
     atomic_uint_fast64_t committed; // epochs below this are committed everywhere
     handle_op *ops;
+    // status (query-status' sync block), under mu
+    checkpoint_loc read_loc;  // end of the last event read
+    uint64_t total_events;
+    uint64_t total_trx;
+    uint32_t last_ts;         // header timestamp of the last data event read
+    bool caught_up;           // the source had nothing newer at the last read
+    double run_started;       // now_s() when sync_run began
 };
 
 // ---------------------------------------------------------------------------------------
@@ -263,16 +272,6 @@ static bool retry_after(sync_unit *s, MYSQL **conn, int rc, const dm_err *e, con
 static int connect_or_reuse(sync_unit *s, dm_err *err)
 {
     return s->ctl ? 0 : connect_down(&s->ctl, s, err);
-}
-
-static void set_db_params(dm_mysql_params *p, const config_db *db)
-{
-    memset(p, 0, sizeof *p);
-    p->host = db->host && db->host[0] ? db->host : NULL;
-    p->port = db->port > 0 ? (unsigned)db->port : 3306;
-    p->user = db->user && db->user[0] ? db->user : NULL;
-    p->password = db->password;
-    p->read_timeout_s = 0;
 }
 
 static uint32_t file_id(sync_unit *s, const char *file, dm_err *err, int *rc)
@@ -428,6 +427,9 @@ static int flush_batch(worker *w)
     dm_err e;
     int rc = 0;
     double since = now_s();
+    // Merging changes of one row is an optimisation: out of memory leaves the batch as it is.
+    if (!w->s->no_compact)
+        (void)dml_compact(w->batch, &w->nbatch, NULL);
     for (unsigned attempt = 0;; attempt++) {
         dm_err_clear(&e);
         size_t at = 0;
@@ -536,7 +538,10 @@ static int enqueue(sync_unit *s, unsigned wi, dml_change *c, marker *m, dm_err *
 static void checkpoint_loc_now(checkpoint_loc *out, sync_unit *s)
 {
     *out = s->trx_end;
-    out->gtid[0] = 0;
+    // Until the first GTID event the set is not built (its flavour comes from that event):
+    // the start location's text stands.
+    if (s->gtids)
+        out->gtid[0] = 0;
     if (s->gtids && !gtid_set_is_empty(s->gtids)) {
         dm_buf b;
         dm_buf_init(&b);
@@ -1606,6 +1611,76 @@ static bool is_rows(uint8_t t)
     }
 }
 
+// note_gtid records the GTID of the transaction that begins (committed to the set at its
+// end). The executed set is built at the first GTID event, in that event's flavour, from
+// the start location's text.
+static int note_gtid(sync_unit *s, const gtid *g, dm_err *err)
+{
+    if (!s->gtids) {
+        int rc = s->trx_end.gtid[0] ? gtid_set_parse(&s->gtids, g->flavor, s->trx_end.gtid, err)
+                                    : gtid_set_create(&s->gtids, g->flavor, err);
+        if (rc) {
+            dm_err_prefix(err, "the executed GTID set of the start location");
+            return rc;
+        }
+    }
+    s->pending_gtid = *g;
+    s->has_pending_gtid = true;
+    return 0;
+}
+
+// on_parsed handles one parsed event; ev carries its location (for the inner events of a
+// TRANSACTION_PAYLOAD, the outer event's: the transaction ends where the payload ends).
+static int on_parsed(sync_unit *s, const binlog_event *bev, const evsource_event *ev, dm_err *err)
+{
+    int rc;
+    uint8_t type = bev->header.type;
+    unsigned trxf = 0;
+    if ((rc = binlog_trx_feed(&trxf, &s->trx, bev, err)))
+        return rc;
+    if (type == BINLOG_MARIADB_GTID_EVENT) {
+        binlog_mariadb_gtid_event g;
+        if (!(rc = binlog_mariadb_gtid_decode(&g, bev, err)))
+            rc = note_gtid(s,
+                           &(gtid){.flavor = GTID_FLAVOR_MARIADB,
+                                   .domain = g.gtid.domain_id,
+                                   .server = g.gtid.server_id,
+                                   .seq = g.gtid.seq_no},
+                           err);
+    } else if (type == BINLOG_GTID_EVENT) {
+        binlog_mysql_gtid_event g;
+        if (!(rc = binlog_mysql_gtid_decode(&g, bev, err)) && !g.anonymous) {
+            gtid m = {.flavor = GTID_FLAVOR_MYSQL, .seq = (uint64_t)g.gno};
+            memcpy(m.uuid, g.sid, sizeof m.uuid);
+            rc = note_gtid(s, &m, err);
+        }
+    } else if (type == BINLOG_TABLE_MAP_EVENT) {
+        rc = on_table_map(s, bev, ev, err);
+    } else if (is_rows(type)) {
+        rc = on_rows(s, bev, ev, err);
+    } else if (type == BINLOG_QUERY_EVENT || type == BINLOG_QUERY_COMPRESSED_EVENT) {
+        rc = on_query(s, bev, ev, err);
+    }
+    if (!rc && (trxf & BINLOG_TRX_END))
+        rc = on_trx_end(s, ev, err);
+    return rc;
+}
+
+// on_payload handles a MySQL TRANSACTION_PAYLOAD: its inner events, inflated, in order.
+static int on_payload(sync_unit *s, const binlog_event *bev, const evsource_event *ev, dm_err *err)
+{
+    binlog_payload p;
+    int rc = binlog_payload_decode(&p, bev, &s->payload, err);
+    while (!rc) {
+        binlog_event inner;
+        bool end = false;
+        if ((rc = binlog_payload_next(&inner, &end, &p, &s->fde, ev->pos, err)) || end)
+            break;
+        rc = on_parsed(s, &inner, ev, err);
+    }
+    return rc;
+}
+
 static int on_event(sync_unit *s, const evsource_event *ev, dm_err *err)
 {
     int rc;
@@ -1614,40 +1689,52 @@ static int on_event(sync_unit *s, const evsource_event *ev, dm_err *err)
     binlog_event bev;
     if ((rc = binlog_event_parse(&bev, &s->fde, ev->data, ev->len, ev->pos, 0, err)))
         return rc;
-    unsigned trxf = 0;
-    if ((rc = binlog_trx_feed(&trxf, &s->trx, &bev, err)))
-        return rc;
-    if (ev->type == BINLOG_MARIADB_GTID_EVENT) {
-        binlog_mariadb_gtid_event g;
-        if ((rc = binlog_mariadb_gtid_decode(&g, &bev, err)))
-            return rc;
-        s->pending_gtid = (gtid){.flavor = GTID_FLAVOR_MARIADB,
-                                 .domain = g.gtid.domain_id,
-                                 .server = g.gtid.server_id,
-                                 .seq = g.gtid.seq_no};
-        s->has_pending_gtid = true;
-    } else if (ev->type == BINLOG_TABLE_MAP_EVENT) {
-        rc = on_table_map(s, &bev, ev, err);
-    } else if (is_rows(ev->type)) {
-        rc = on_rows(s, &bev, ev, err);
-    } else if (ev->type == BINLOG_QUERY_EVENT || ev->type == BINLOG_QUERY_COMPRESSED_EVENT) {
-        rc = on_query(s, &bev, ev, err);
+    if (ev->type == BINLOG_TRANSACTION_PAYLOAD_EVENT)
+        return on_payload(s, &bev, ev, err);
+    return on_parsed(s, &bev, ev, err);
+}
+
+// note_read records what the status shows of the reader: where it is, how much it read,
+// whether it is caught up.
+static void note_read(sync_unit *s, const evsource_event *ev)
+{
+    pthread_mutex_lock(&s->mu);
+    s->caught_up = ev->idle;
+    if (!ev->idle && !ev->format_resend) {
+        loc_set_file(&s->read_loc, ev->file);
+        s->read_loc.pos = ev->next_pos;
+        s->total_events++;
+        if (ev->type == BINLOG_XID_EVENT)
+            s->total_trx++;
+        if (ev->len >= 4 && ev->type != BINLOG_FORMAT_DESCRIPTION_EVENT &&
+            ev->type != BINLOG_ROTATE_EVENT)
+            s->last_ts = (uint32_t)ev->data[0] | (uint32_t)ev->data[1] << 8 |
+                         (uint32_t)ev->data[2] << 16 | (uint32_t)ev->data[3] << 24;
     }
-    if (!rc && (trxf & BINLOG_TRX_END))
-        rc = on_trx_end(s, ev, err);
-    return rc;
+    pthread_mutex_unlock(&s->mu);
 }
 
 static int open_source(sync_unit *s, dm_err *err)
 {
-    evsource_upstream_opts o = {
-        .conn = s->up,
-        .replica_server_id = s->opts.replica_server_id,
-        .start_file = s->trx_end.file,
-        .start_pos = s->trx_end.pos,
-    };
     evsource *src = NULL;
-    int rc = evsource_open_upstream(&src, &o, err);
+    int rc;
+    if (s->opts.relay_addr) {
+        evsource_relay_opts o = {
+            .addr = s->opts.relay_addr,
+            .source_id = s->opts.source->source_id,
+            .start_file = s->trx_end.file,
+            .start_pos = s->trx_end.pos,
+        };
+        rc = evsource_open_relay(&src, &o, err);
+    } else {
+        evsource_upstream_opts o = {
+            .conn = s->up,
+            .replica_server_id = s->opts.replica_server_id,
+            .start_file = s->trx_end.file,
+            .start_pos = s->trx_end.pos,
+        };
+        rc = evsource_open_upstream(&src, &o, err);
+    }
     if (rc)
         return rc;
     pthread_mutex_lock(&s->mu);
@@ -1699,10 +1786,9 @@ static int choose_start(sync_unit *s, const checkpoint_state *st, dm_err *err)
     }
     if (s->opts.safe_until && checkpoint_loc_cmp(s->opts.safe_until, &s->safe_until) > 0)
         s->safe_until = *s->opts.safe_until;
-    if (s->trx_end.gtid[0])
-        return gtid_set_parse(&s->gtids, GTID_FLAVOR_MARIADB, s->trx_end.gtid, err);
-    return gtid_set_create(&s->gtids, GTID_FLAVOR_MARIADB, err);
+    return 0;
 }
+
 
 static int start_workers(sync_unit *s, dm_err *err)
 {
@@ -1788,6 +1874,7 @@ static void run_cleanup(sync_unit *s)
     dm_buf_fini(&s->scratch);
     dm_buf_fini(&s->rowbuf);
     dm_buf_fini(&s->keys);
+    dm_buf_fini(&s->payload);
     for (size_t i = 0; i < s->n_files; i++)
         free(s->files[i]);
     free(s->files);
@@ -1810,8 +1897,16 @@ int sync_run(sync_unit *s, dm_err *err)
     dm_buf_init(&s->scratch);
     dm_buf_init(&s->rowbuf);
     dm_buf_init(&s->keys);
+    dm_buf_init(&s->payload);
     memset(&s->saved, 0, sizeof s->saved);
     memset(&s->marked, 0, sizeof s->marked);
+    pthread_mutex_lock(&s->mu);
+    memset(&s->read_loc, 0, sizeof s->read_loc);
+    s->total_events = s->total_trx = 0;
+    s->last_ts = 0;
+    s->caught_up = false;
+    s->run_started = now_s();
+    pthread_mutex_unlock(&s->mu);
     clock_gettime(CLOCK_MONOTONIC, &s->last_marker);
     if ((rc = connect_down(&s->ctl, s, err)) || (rc = checkpoint_prepare(s->cp, s->ctl, err)) ||
         (rc = checkpoint_load(&st, s->cp, s->ctl, err)) || (rc = choose_start(s, &st, err)) ||
@@ -1833,9 +1928,7 @@ int sync_run(sync_unit *s, dm_err *err)
             usleep((useconds_t)(100000u << (reconnects < 5 ? reconnects : 5)));
             dm_err_clear(err);
             if ((rc = open_source(s, err))) {
-                if ((rc != DM_ERR_DB_CONNECT && rc != DM_ERR_DB_RETRYABLE &&
-                     rc != BINLOG_CLIENT_ERR_DISCONNECTED) ||
-                    now_s() - lost_since > RETRY_BUDGET_S)
+                if (!evsource_is_transient(rc) || now_s() - lost_since > RETRY_BUDGET_S)
                     goto done;
                 reconnects++;
                 continue;
@@ -1847,14 +1940,13 @@ int sync_run(sync_unit *s, dm_err *err)
                 rc = 0;
                 break;
             }
-            if (rc != BINLOG_CLIENT_ERR_DISCONNECTED && rc != DM_ERR_DB_RETRYABLE &&
-                rc != DM_ERR_DB_CONNECT)
+            if (!evsource_is_transient(rc))
                 goto done;
             // Resume at the last transaction end; changes of the open transaction already
             // queued will be sent again, so run in safe mode up to where the stream was.
             char buf[2048];
-            dm_warn(LOGC, "upstream stream lost, reconnecting at (%s, %" PRIu64 "): %s",
-                    s->trx_end.file, s->trx_end.pos, dm_err_format(buf, sizeof buf, err));
+            dm_warn(LOGC, "%s stream lost, reconnecting at (%s, %" PRIu64 "): %s",
+                    s->opts.relay_addr ? "relay" : "upstream", s->trx_end.file, s->trx_end.pos, dm_err_format(buf, sizeof buf, err));
             if (checkpoint_loc_cmp(&last_seen, &s->safe_until) > 0)
                 s->safe_until = last_seen;
             close_source(s);
@@ -1863,6 +1955,7 @@ int sync_run(sync_unit *s, dm_err *err)
             rc = 0;
             continue;
         }
+        note_read(s, &ev);
         if (!ev.idle) {
             reconnects = 0;
             if (!ev.format_resend) {
@@ -1933,8 +2026,9 @@ int sync_create(sync_unit **out, const sync_opts *opts, dm_err *err)
                             ? (unsigned)inst->syncer.checkpoint_flush_interval
                             : 30;
     s->always_safe = inst->syncer.safe_mode;
-    set_db_params(&s->down, &t->target_db);
-    set_db_params(&s->up, &opts->source->from);
+    s->no_compact = !inst->syncer.compact;
+    dm_mysql_params_from_config(&s->down, &t->target_db);
+    dm_mysql_params_from_config(&s->up, &opts->source->from);
     if (!s->opts.replica_server_id) {
         char key[512];
         snprintf(key, sizeof key, "%s/%s", t->name, opts->source->source_id);
@@ -1964,6 +2058,30 @@ void sync_stop(sync_unit *s)
         evsource_interrupt(s->src);
     pthread_cond_broadcast(&s->cv);
     pthread_mutex_unlock(&s->mu);
+}
+
+json_t *sync_status_json(sync_unit *s)
+{
+    char master[600], syncer[600];
+    pthread_mutex_lock(&s->mu);
+    snprintf(master, sizeof master, "(%s, %" PRIu64 ")", s->read_loc.file, s->read_loc.pos);
+    snprintf(syncer, sizeof syncer, "(%s, %" PRIu64 ")", s->saved.file, s->saved.pos);
+    double el = s->run_started > 0 ? now_s() - s->run_started : 0;
+    json_int_t tps = el > 0 ? (json_int_t)((double)s->total_trx / el) : 0;
+    bool synced = s->caught_up && checkpoint_loc_cmp(&s->saved, &s->read_loc) >= 0;
+    json_int_t behind = 0;
+    if (s->last_ts && !synced) {
+        time_t now = time(NULL);
+        behind = now > (time_t)s->last_ts ? (json_int_t)(now - (time_t)s->last_ts) : 0;
+    }
+    json_t *o = json_pack("{s:I, s:I, s:I, s:s, s:s, s:s, s:[], s:[], s:b, s:s, s:I}",
+                          "totalEvents", (json_int_t)s->total_events, "totalTps", tps,
+                          "recentTps", tps, "masterBinlog", master, "syncerBinlog", syncer, "syncerBinlogGtid", s->saved.gtid,
+                          "blockingDDLs", "unresolvedGroups", "synced", synced,
+                          "binlogType", s->opts.relay_addr ? "local" : "remote",
+                          "secondsBehindMaster", behind);
+    pthread_mutex_unlock(&s->mu);
+    return o;
 }
 
 void sync_location(checkpoint_loc *out, sync_unit *s)

@@ -59,6 +59,8 @@ typedef struct sync_opts {
     const checkpoint_loc *safe_until;   // safe mode up to here (load snapshot); may be NULL
     atomic_bool *stop;                  // may be NULL; sync_run returns once it is true
     unsigned replica_server_id;         // server id to register upstream; 0 = derived
+    const char *relay_addr;             // read relayd's segment stream there (kept by
+                                        // reference); NULL = the upstream's binlog directly
 } sync_opts;
 
 typedef struct sync_unit sync_unit;
@@ -87,6 +89,15 @@ typedef enum sync_handle_op {
 // location, REPLACE without statements, REVERT of nothing), DM_ERR_NOMEM.
 int sync_handle_error(sync_unit *s, const char *location, sync_handle_op op,
                       const char *const *sqls, size_t n, dm_err *err);
+
+// sync_status_json returns a new object (caller owns) with DM's query-status sync block:
+// totalEvents, totalTps, recentTps (transactions per second since sync_run began),
+// masterBinlog (end of the last event read, "(file, pos)"), syncerBinlog and
+// syncerBinlogGtid (the last global checkpoint), blockingDDLs, unresolvedGroups (empty: no
+// shard DDL coordination yet), synced (caught up and checkpointed), binlogType ("remote":
+// the upstream; "local": relayd), secondsBehindMaster (0 when synced). Thread-safe. NULL when
+// out of memory.
+struct json_t *sync_status_json(sync_unit *s);
 
 // sync_location copies the last checkpointed location into *out. Thread-safe.
 void sync_location(checkpoint_loc *out, sync_unit *s);

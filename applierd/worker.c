@@ -12,20 +12,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <jansson.h>
 
 #include "config.h"
 #include "dm_log.h"
+#include "dm_member.h"
 #include "subtask.h"
 
 #define COMP "worker"
-#define CTL_ERR_NOT_REGISTERED 38011 // controller.h: keepalive from an unknown member
-#define CTL_ERR_NAME_TAKEN 38010     // controller.h: name alive at another address
 
 typedef struct wsub {
     char *task, *source;
+    char *relay_addr;   // the relayd it reads from; NULL = the upstream
     json_int_t gen;
     config_task *tc;
     config_source *sc;
@@ -40,23 +39,28 @@ typedef struct wsub {
     struct wsub *next;
 } wsub;
 
+// A handle-error request, kept for the life of its subtask's assignment and given again to
+// each restart of it (a new subtask object starts without the old one's requests).
+typedef struct whandle {
+    char *task, *source, *location;
+    sync_handle_op op;
+    char **sqls;
+    size_t n;
+    struct whandle *next;
+} whandle;
+
 struct worker {
     worker_opts o;
+    whandle *handles; // under mu
     char *name, *addr, *join;
     pthread_mutex_t mu;
     wsub *subs;
-    int64_t ttl_ms;
-    atomic_bool stop;
-    pthread_mutex_t stop_mu;
-    pthread_cond_t stop_cv;
+    dm_member *member; // the register/keepalive loop
 };
 
-static int64_t mono_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
+static json_t *member_status(void *arg);
+static void member_reconcile(void *arg, json_t *reply);
+static void member_fence(void *arg);
 
 int worker_create(worker **out, const worker_opts *opts, dm_err *err)
 {
@@ -70,18 +74,46 @@ int worker_create(worker **out, const worker_opts *opts, dm_err *err)
     w->name = strdup(opts->name);
     w->addr = strdup(opts->addr);
     w->join = strdup(opts->join);
-    if (!w->o.keepalive_ms)
-        w->o.keepalive_ms = 1000;
-    w->ttl_ms = 10000;
     pthread_mutex_init(&w->mu, NULL);
-    pthread_mutex_init(&w->stop_mu, NULL);
-    pthread_cond_init(&w->stop_cv, NULL);
     if (!w->name || !w->addr || !w->join) {
         worker_destroy(w);
         return dm_err_set(err, DM_ERR_NOMEM, DM_ERR_SCOPE_INTERNAL, "out of memory");
     }
+    dm_member_opts mo = {.name = w->name, .role = "applier", .addr = w->addr, .join = w->join,
+                         .keepalive_ms = opts->keepalive_ms,
+                         .ops = {.status = member_status, .reconcile = member_reconcile, .fence = member_fence},
+                         .arg = w};
+    int rc = dm_member_create(&w->member, &mo, err);
+    if (rc) {
+        worker_destroy(w);
+        return rc;
+    }
     *out = w;
     return 0;
+}
+
+static void whandle_free(whandle *h)
+{
+    for (size_t i = 0; i < h->n; i++)
+        free(h->sqls[i]);
+    free(h->sqls);
+    free(h->task);
+    free(h->source);
+    free(h->location);
+    free(h);
+}
+
+// drop_handles forgets the handle-error requests of task/source. Called with mu held.
+static void drop_handles(worker *w, const char *task, const char *source)
+{
+    for (whandle **pp = &w->handles, *h; (h = *pp);) {
+        if (strcmp(h->task, task) == 0 && strcmp(h->source, source) == 0) {
+            *pp = h->next;
+            whandle_free(h);
+        } else {
+            pp = &h->next;
+        }
+    }
 }
 
 static void wsub_free(wsub *s)
@@ -95,6 +127,7 @@ static void wsub_free(wsub *s)
     config_source_destroy(s->sc);
     free(s->task);
     free(s->source);
+    free(s->relay_addr);
     free(s);
 }
 
@@ -107,9 +140,13 @@ void worker_destroy(worker *w)
         wsub_free(w->subs);
         w->subs = n;
     }
+    while (w->handles) {
+        whandle *n = w->handles->next;
+        whandle_free(w->handles);
+        w->handles = n;
+    }
+    dm_member_destroy(w->member);
     pthread_mutex_destroy(&w->mu);
-    pthread_mutex_destroy(&w->stop_mu);
-    pthread_cond_destroy(&w->stop_cv);
     free(w->name);
     free(w->addr);
     free(w->join);
@@ -118,10 +155,7 @@ void worker_destroy(worker *w)
 
 void worker_stop(worker *w)
 {
-    pthread_mutex_lock(&w->stop_mu);
-    atomic_store(&w->stop, true);
-    pthread_cond_broadcast(&w->stop_cv);
-    pthread_mutex_unlock(&w->stop_mu);
+    dm_member_stop(w->member);
 }
 
 static void *sub_main(void *arg)
@@ -170,10 +204,23 @@ static wsub *sub_start(worker *w, json_t *d)
         atomic_store(&s->done, true);
         goto done;
     }
-    subtask_opts so = {.applier_id = w->name, .load_method = w->o.load_method};
+    const char *raddr = json_string_value(json_object_get(d, "relay_addr"));
+    if (raddr && !(s->relay_addr = strdup(raddr))) {
+        s->rc = dm_err_set(&s->err, DM_ERR_NOMEM, DM_ERR_SCOPE_INTERNAL, "out of memory");
+        atomic_store(&s->done, true);
+        goto done;
+    }
+    subtask_opts so = {.applier_id = w->name, .load_method = w->o.load_method, .relay_addr = raddr};
     if ((s->rc = subtask_create(&s->st, s->sc, s->tc, &so, &s->err))) {
         atomic_store(&s->done, true);
         goto done;
+    }
+    for (whandle *h = w->handles; h; h = h->next) {
+        dm_err he;
+        if (strcmp(h->task, s->task) == 0 && strcmp(h->source, s->source) == 0 &&
+            subtask_handle_error(s->st, h->location, h->op, (const char *const *)h->sqls, h->n, &he))
+            dm_warn(COMP, "subtask %s/%s: handle-error at %s no longer applies: %s", s->task, s->source, h->location,
+                    he.message);
     }
     if (pthread_create(&s->th, NULL, sub_main, s) != 0) {
         s->rc = dm_err_set(&s->err, DM_ERR_INTERNAL, DM_ERR_SCOPE_INTERNAL, "cannot start a subtask thread");
@@ -181,10 +228,8 @@ static wsub *sub_start(worker *w, json_t *d)
         goto done;
     }
     s->started = true;
-    const char *raddr = json_string_value(json_object_get(d, "relay_addr"));
-    dm_info(COMP, "subtask %s/%s generation %lld started (%s)", s->task, s->source, (long long)s->gen,
-            raddr ? "the relay is served by a relayd, this build reads the upstream directly"
-                  : "reading the upstream directly");
+    dm_info(COMP, "subtask %s/%s generation %lld started (binlog from %s%s)", s->task, s->source, (long long)s->gen,
+            raddr ? "relayd at " : "the upstream", raddr ? raddr : "");
 done:
     config_diag_fini(&diag);
     return s;
@@ -199,6 +244,11 @@ static void sub_stop(wsub *s, const char *why)
         dm_info(COMP, "subtask %s/%s: stopping (%s)", s->task, s->source, why);
         subtask_stop(s->st);
     }
+}
+
+static bool relay_same(const char *a, const char *b)
+{
+    return (!a && !b) || (a && b && strcmp(a, b) == 0);
 }
 
 static json_t *find_desired(json_t *desired, const char *task, const char *source)
@@ -227,8 +277,15 @@ static void reconcile(worker *w, json_t *desired, bool fenced)
         if (!d) {
             sub_stop(s, fenced ? "controller unreachable for the keepalive TTL" : "no longer assigned");
             s->remove = true;
+            if (!fenced)
+                drop_handles(w, s->task, s->source);
         } else if (stage && strcmp(stage, "Running") != 0) {
             sub_stop(s, "paused");
+        } else if (!relay_same(s->relay_addr, json_string_value(json_object_get(d, "relay_addr"))) &&
+                   !atomic_load(&s->done)) {
+            // The source's relay moved (or appeared, or went): read from where it is now.
+            sub_stop(s, "the relay moved");
+            s->remove = true;
         } else if (gen > s->gen) {
             if (atomic_load(&s->done) || s->stop_asked) {
                 sub_stop(s, "restart on a new generation");
@@ -289,8 +346,6 @@ static json_t *status_json(worker *w)
             stage = failed || s->stop_asked ? "Paused" : "Finished";
             if (failed)
                 e = dm_err_to_json(&s->err);
-        } else if (s->stop_asked) {
-            stage = "Paused";
         }
         json_array_append_new(arr, json_pack("{s:s, s:s, s:I, s:s, s:s, s:o, s:o}", "task", s->task, "source",
                                              s->source, "generation", s->gen, "stage", stage ? stage : "New",
@@ -299,6 +354,87 @@ static json_t *status_json(worker *w)
     }
     pthread_mutex_unlock(&w->mu);
     return json_pack("{s:o}", "subtasks", arr);
+}
+
+static json_t *member_status(void *arg)
+{
+    return status_json(arg);
+}
+
+static void member_reconcile(void *arg, json_t *reply)
+{
+    reconcile(arg, json_object_get(reply, "subtasks"), false);
+}
+
+// member_fence stops every subtask: the controller may hand them to another applier now.
+static void member_fence(void *arg)
+{
+    reconcile(arg, NULL, true);
+}
+
+// handle_error serves DM's handle-error for one subtask: {task, source, op, binlog_pos,
+// sqls}. The request goes to the running subtask and is kept for its restarts.
+static int handle_error(dm_rpc_reply *out, worker *w, json_t *p, dm_err *err)
+{
+    const char *task = json_string_value(json_object_get(p, "task"));
+    const char *source = json_string_value(json_object_get(p, "source"));
+    const char *ops = json_string_value(json_object_get(p, "op"));
+    const char *pos = json_string_value(json_object_get(p, "binlog_pos"));
+    json_t *sqls = json_object_get(p, "sqls");
+    sync_handle_op op = ops && !strcmp(ops, "skip")      ? SYNC_HANDLE_SKIP
+                        : ops && !strcmp(ops, "replace") ? SYNC_HANDLE_REPLACE
+                        : ops && !strcmp(ops, "revert")  ? SYNC_HANDLE_REVERT
+                                                         : 0;
+    int rc = 0;
+    if (!task || !source || !op)
+        return dm_err_set(err, WORKER_ERR_HANDLE, DM_ERR_SCOPE_INTERNAL,
+                          "handle-error needs task, source and op skip|replace|revert (got op '%s')", ops ? ops : "");
+    if (!pos || !*pos) {
+        dm_err_set(err, WORKER_ERR_HANDLE, DM_ERR_SCOPE_INTERNAL, "handle-error for %s/%s needs the binlog position",
+                   task, source);
+        dm_err_workaround(err, "pass -b FILE:POS: the failing DDL's location, as the subtask's error message gives it");
+        return WORKER_ERR_HANDLE;
+    }
+    whandle *h = calloc(1, sizeof(*h));
+    size_t n = json_array_size(sqls);
+    if (!h || !(h->task = strdup(task)) || !(h->source = strdup(source)) || !(h->location = strdup(pos)) ||
+        (n && !(h->sqls = calloc(n, sizeof(char *))))) {
+        rc = dm_err_set(err, DM_ERR_NOMEM, DM_ERR_SCOPE_INTERNAL, "out of memory");
+        goto fail;
+    }
+    h->op = op;
+    for (size_t i = 0; i < n; i++) {
+        const char *q = json_string_value(json_array_get(sqls, i));
+        if (!q || !(h->sqls[h->n++] = strdup(q))) {
+            rc = dm_err_set(err, WORKER_ERR_HANDLE, DM_ERR_SCOPE_INTERNAL, "handle-error sqls[%zu] is not a string", i);
+            goto fail;
+        }
+    }
+    pthread_mutex_lock(&w->mu);
+    wsub *s;
+    for (s = w->subs; s; s = s->next)
+        if (!s->remove && !strcmp(s->task, task) && !strcmp(s->source, source))
+            break;
+    if (!s)
+        rc = dm_err_set(err, WORKER_ERR_HANDLE, DM_ERR_SCOPE_INTERNAL, "applier %s does not run subtask %s/%s", w->name,
+                        task, source);
+    else if (s->st)
+        rc = subtask_handle_error(s->st, h->location, h->op, (const char *const *)h->sqls, h->n, err);
+    if (!rc) {
+        h->next = w->handles;
+        w->handles = h;
+        h = NULL;
+        dm_info(COMP, "subtask %s/%s: handle-error %s at %s", task, source, ops, pos);
+    }
+    pthread_mutex_unlock(&w->mu);
+    if (rc)
+        goto fail;
+    out->result = json_pack("{s:b}", "result", 1);
+    return 0;
+fail:
+    if (h)
+        whandle_free(h);
+    return rc;
 }
 
 int worker_rpc_handler(dm_rpc_reply *out, const dm_rpc_request *req, void *arg, dm_err *err)
@@ -311,122 +447,25 @@ int worker_rpc_handler(dm_rpc_reply *out, const dm_rpc_request *req, void *arg, 
         out->result = st;
         return st ? 0 : dm_err_set(err, DM_ERR_NOMEM, DM_ERR_SCOPE_INTERNAL, "out of memory");
     }
-    if (strcmp(req->method, "handle-error") == 0) {
-        const char *task = json_string_value(json_object_get(req->params, "task"));
-        const char *source = json_string_value(json_object_get(req->params, "source"));
-        bool have = false;
-        pthread_mutex_lock(&w->mu);
-        for (wsub *s = w->subs; s; s = s->next)
-            have = have || (task && source && !strcmp(s->task, task) && !strcmp(s->source, source) && !s->remove);
-        pthread_mutex_unlock(&w->mu);
-        if (!have)
-            return dm_err_set(err, WORKER_ERR_HANDLE, DM_ERR_SCOPE_INTERNAL, "applier %s does not run subtask %s/%s",
-                              w->name, task ? task : "?", source ? source : "?");
-        dm_err_set(err, WORKER_ERR_HANDLE, DM_ERR_SCOPE_INTERNAL,
-                   "handle-error for subtask %s/%s: a subtask run by applierd does not expose its sync unit's "
-                   "handle-error yet",
-                   task, source);
-        return dm_err_workaround(err, "stop the task, then run the sync unit with tests/tools/sync_tool to "
-                                      "skip or replace the DDL");
-    }
+    if (strcmp(req->method, "handle-error") == 0)
+        return handle_error(out, w, req->params, err);
     return dm_err_set(err, DM_RPC_ERR_UNKNOWN_METHOD, DM_ERR_SCOPE_INTERNAL,
                       "applierd --join has no method '%s' (it serves: status, handle-error)", req->method);
 }
 
-static int do_register(worker *w, dm_rpc_client *c, dm_err *err)
-{
-    json_t *res = NULL;
-    json_t *p = json_pack("{s:s, s:s, s:s}", "name", w->name, "role", "applier", "addr", w->addr);
-    int rc = dm_rpc_client_call(&res, NULL, c, "register", p, NULL, 0, 3000, err);
-    json_decref(p);
-    if (rc == 0) {
-        json_int_t ttl = json_integer_value(json_object_get(res, "keepalive_ttl_ms"));
-        if (ttl > 0)
-            w->ttl_ms = ttl;
-        dm_info(COMP, "applier %s registered with %s (keepalive TTL %lld ms)", w->name, w->join, (long long)w->ttl_ms);
-    } else if (rc == CTL_ERR_NAME_TAKEN) {
-        rc = dm_err_set(err, WORKER_ERR_REGISTER, DM_ERR_SCOPE_INTERNAL, "the controller refused applier %s: %s",
-                        w->name, err ? err->message : "name taken");
-    }
-    json_decref(res);
-    return rc;
-}
-
 int worker_run(worker *w, dm_err *err)
 {
-    char url[512], caddr[512];
+    char url[512];
     dm_rpc_server *srv = NULL;
-    dm_rpc_client *cli = NULL;
     int rc;
-    bool registered = false, fenced = false;
-    int64_t last_ack = mono_ms(); // send time of the last acknowledged keepalive
-    dm_err e;
-
-    if ((rc = dm_rpc_url(url, sizeof(url), w->addr, err)) || (rc = dm_rpc_url(caddr, sizeof(caddr), w->join, err)) ||
-        (rc = dm_rpc_server_start(&srv, url, 4, worker_rpc_handler, w, err)) ||
-        (rc = dm_rpc_client_open(&cli, caddr, err)))
+    if ((rc = dm_rpc_url(url, sizeof(url), w->addr, err)) ||
+        (rc = dm_rpc_server_start(&srv, url, 4, worker_rpc_handler, w, err)))
         goto done;
-    dm_info(COMP, "applier %s serving on %s, joining %s", w->name, url, caddr);
-    while (!atomic_load(&w->stop)) {
-        dm_err_clear(&e);
-        int64_t sent = mono_ms();
-        if (!registered) {
-            int r = do_register(w, cli, &e);
-            if (r == WORKER_ERR_REGISTER) {
-                if (err)
-                    *err = e;
-                rc = r;
-                goto done;
-            }
-            registered = r == 0;
-            if (!registered)
-                dm_warn(COMP, "register with %s: %s", w->join, e.message);
-        }
-        if (registered) {
-            json_t *status = status_json(w), *res = NULL;
-            json_t *p = json_pack("{s:s, s:s, s:o}", "name", w->name, "role", "applier", "status",
-                                  status ? status : json_object());
-            int timeout = (int)(w->ttl_ms / 3 > 500 ? w->ttl_ms / 3 : 500);
-            int r = dm_rpc_client_call(&res, NULL, cli, "keepalive", p, NULL, 0, timeout, &e);
-            json_decref(p);
-            if (r == 0) {
-                last_ack = sent;
-                if (fenced)
-                    dm_info(COMP, "controller %s reachable again", w->join);
-                fenced = false;
-                reconcile(w, json_object_get(res, "subtasks"), false);
-            } else {
-                if (r == CTL_ERR_NOT_REGISTERED)
-                    registered = false;
-                dm_warn(COMP, "keepalive to %s: %s", w->join, e.message);
-            }
-            json_decref(res);
-        }
-        if (mono_ms() - last_ack > w->ttl_ms) {
-            if (!fenced)
-                dm_warn(COMP, "no keepalive acknowledged for %lld ms (TTL): stopping every subtask",
-                        (long long)(mono_ms() - last_ack));
-            fenced = true;
-            reconcile(w, NULL, true);
-        }
-        // Sleep until the next round unless asked to stop.
-        int64_t wait = (int64_t)w->o.keepalive_ms - (mono_ms() - sent);
-        if (wait > 0) {
-            struct timespec ts;
-            clock_gettime(CLOCK_REALTIME, &ts);
-            ts.tv_sec += wait / 1000;
-            ts.tv_nsec += (wait % 1000) * 1000000L;
-            if (ts.tv_nsec >= 1000000000L) {
-                ts.tv_sec++;
-                ts.tv_nsec -= 1000000000L;
-            }
-            pthread_mutex_lock(&w->stop_mu);
-            if (!atomic_load(&w->stop))
-                pthread_cond_timedwait(&w->stop_cv, &w->stop_mu, &ts);
-            pthread_mutex_unlock(&w->stop_mu);
-        }
-    }
-    rc = 0;
+    dm_info(COMP, "applier %s serving on %s, joining %s", w->name, url, w->join);
+    rc = dm_member_run(w->member, err);
+    if (rc == DM_MEMBER_ERR_NAME_TAKEN)
+        rc = dm_err_set(err, WORKER_ERR_REGISTER, DM_ERR_SCOPE_INTERNAL, "the controller refused applier %s: %s",
+                        w->name, err ? err->message : "name taken");
 done:
     // Stop and wait for every subtask (they finish their chunks in flight).
     pthread_mutex_lock(&w->mu);
@@ -434,6 +473,5 @@ done:
         sub_stop(s, "applierd is stopping");
     pthread_mutex_unlock(&w->mu);
     dm_rpc_server_stop(srv);
-    dm_rpc_client_close(cli);
     return rc;
 }

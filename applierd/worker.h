@@ -15,8 +15,8 @@
 // Error codes (applierd worker, 40101-40199):
 //   WORKER_ERR_REGISTER   40101  the controller refused the registration (name taken)
 //   WORKER_ERR_CONFIG     40102  an assigned task or source configuration does not load
-//   WORKER_ERR_HANDLE     40103  handle-error for a subtask this worker does not run, or
-//                                one whose sync unit cannot take it (see docs/controller.md)
+//   WORKER_ERR_HANDLE     40103  a bad handle-error request (no op, no binlog position) or
+//                                one for a subtask this worker does not run
 #ifndef WORKER_H
 #define WORKER_H
 
@@ -52,8 +52,10 @@ void worker_stop(worker *w);
 void worker_destroy(worker *w);
 
 // worker_rpc_handler serves "status" ({"name", "subtasks": [...] as in the keepalive}) and
-// "handle-error" ({task, source, op, binlog_pos, sqls}: fails with WORKER_ERR_HANDLE, see
-// above). arg: the worker. Thread-safe.
+// "handle-error" ({task, source, op: skip|replace|revert, binlog_pos: "file:pos", sqls}:
+// given to the running subtask (subtask_handle_error) and kept for its later restarts until
+// it is unassigned; result {"result": true}; errors WORKER_ERR_HANDLE, SYNC_ERR_HANDLE).
+// arg: the worker. Thread-safe.
 int worker_rpc_handler(dm_rpc_reply *out, const dm_rpc_request *req, void *arg, dm_err *err);
 
 #endif

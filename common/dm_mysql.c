@@ -4,6 +4,8 @@
 // errno, SQLSTATE and text), so every daemon reports database errors alike.
 #include "dm_mysql.h"
 
+#include "config.h"
+
 #include <errmsg.h>
 #include <mysqld_error.h>
 #include <pthread.h>
@@ -182,4 +184,20 @@ done:
     if (r)
         mysql_free_result(r);
     return rc;
+}
+
+static const char *nonempty(const char *v) { return v && *v ? v : NULL; }
+
+void dm_mysql_params_from_config(dm_mysql_params *p, const config_db *db)
+{
+    memset(p, 0, sizeof(*p));
+    p->host = nonempty(db->host);
+    p->port = db->port > 0 ? (unsigned)db->port : 3306;
+    p->user = nonempty(db->user);
+    p->password = db->password;
+    if (db->security) {
+        p->ssl_ca = nonempty(db->security->ssl_ca);
+        p->ssl_cert = nonempty(db->security->ssl_cert);
+        p->ssl_key = nonempty(db->security->ssl_key);
+    }
 }

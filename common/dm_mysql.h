@@ -68,6 +68,14 @@ int dm_mysql_query_value(char **out, MYSQL *conn, const char *sql, dm_err *err);
 // "what". Returns the code set. Use it after any failed libmariadb call.
 int dm_mysql_error(dm_err *err, MYSQL *conn, int code, const char *what);
 
+struct config_db;
+
+// dm_mysql_params_from_config fills p from a DM configuration's database entry (source
+// `from`, task `target-database`): host (NULL when empty), port, user, password, and the
+// `security` TLS files (with any of them the connection uses TLS). p borrows db's strings: db must
+// outlive p's use. Other fields are zero (defaults).
+void dm_mysql_params_from_config(dm_mysql_params *p, const struct config_db *db);
+
 // dm_mysql_is_retryable tells whether a client or server errno is transient: the
 // connection was lost or refused, the server is shutting down or restarting, a deadlock or
 // lock wait timeout, too many connections.

@@ -261,7 +261,7 @@ static json_t *relay_start_for(controller *c, const char *id, json_t *src)
         if (n >= MAXC || !json_object_get(json_object_get(t, "subtasks"), id))
             continue;
         json_t *rt = subrt_get(c, tn, id, false);
-        json_t *st = json_object_get(rt, "status");
+        json_t *st = json_object_get(json_object_get(rt, "report"), "status");
         json_t *sync = json_object_get(st, "sync");
         json_t *load = json_object_get(st, "load");
         const char *text = sync ? jstr(sync, "syncerBinlog") : load ? jstr(load, "metaBinlog") : "";
@@ -484,7 +484,8 @@ static json_t *desired_applier(controller *c, const char *name)
         json_t *src = json_object_get(c->sources, sn);
         json_t *relay = json_object_get(src, "relay");
         const char *rw = jstr(relay, "worker");
-        json_t *raddr = strcmp(jstr(relay, "stage"), "Running") == 0 && *rw && member_alive(c, rw)
+        // A paused relay still serves what it stored: appliers keep reading it and wait.
+        json_t *raddr = *jstr(relay, "stage") && *rw && member_alive(c, rw)
                             ? json_string(member_addr(c, rw))
                             : json_null();
         json_array_append_new(subs, json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:o}", "task", tn, "source", sn,
@@ -727,20 +728,6 @@ static int m_get_config(json_t **out, controller *c, json_t *p, dm_err *err)
 
 // ---- tasks ----------------------------------------------------------------------------
 
-static void mysql_params_from_db(dm_mysql_params *p, const config_db *db)
-{
-    memset(p, 0, sizeof(*p));
-    p->host = db->host;
-    p->port = (unsigned)db->port;
-    p->user = db->user;
-    p->password = db->password;
-    if (db->security) {
-        p->ssl_ca = db->security->ssl_ca && *db->security->ssl_ca ? db->security->ssl_ca : NULL;
-        p->ssl_cert = db->security->ssl_cert && *db->security->ssl_cert ? db->security->ssl_cert : NULL;
-        p->ssl_key = db->security->ssl_key && *db->security->ssl_key ? db->security->ssl_key : NULL;
-    }
-}
-
 // remove_meta drops the task's dm_meta tables downstream (start-task --remove-meta), so
 // every subtask starts from scratch. Runs without the controller's lock.
 static int remove_meta(const config_task *t, dm_err *err)
@@ -750,7 +737,7 @@ static int remove_meta(const config_task *t, dm_err *err)
     dm_buf sql;
     int rc;
     dm_buf_init(&sql);
-    mysql_params_from_db(&p, &t->target_db);
+    dm_mysql_params_from_config(&p, &t->target_db);
     if ((rc = dm_mysql_connect(&conn, &p, err)))
         goto done;
     for (int w = 0; w < DM_META_TABLE_COUNT; w++) {
@@ -925,7 +912,10 @@ static json_t *subtask_view(controller *c, const char *tn, const char *sn, json_
     json_t *r = json_object_get(rt, "report");
     const char *want = jstr(st, "stage");
     bool current = r && jint(r, "generation") == jint(st, "generation") && member_alive(c, jstr(st, "worker"));
-    const char *stage = strcmp(want, "Paused") == 0 ? "Paused" : current ? jstr(r, "stage") : "New";
+    // A pause shows once the applier reports its subtask stopped (or the applier is gone).
+    const char *stage = current ? jstr(r, "stage") : strcmp(want, "Paused") == 0 ? "Paused" : "New";
+    if (strcmp(want, "Paused") == 0 && strcmp(stage, "Finished") != 0 && strcmp(stage, "Running") != 0)
+        stage = "Paused";
     if (!*stage)
         stage = "New";
     json_t *status = current ? json_object_get(r, "status") : NULL;
@@ -1285,6 +1275,26 @@ static int m_handle_error(json_t **out, controller *c, json_t *p, dm_err *err)
         json_array_append_new(list, forward(jstr(v, "addr"), "handle-error", params, jstr(v, "source"), jstr(v, "worker")));
         json_decref(params);
     }
+    // As DM does, a subtask paused by an error resumes once its error is handled: a new
+    // generation makes the applier restart it, with the handled request.
+    pthread_mutex_lock(&c->mu);
+    json_array_foreach(list, i, v) {
+        const char *src = jstr(v, "source");
+        json_t *t2 = json_object_get(c->tasks, name);
+        json_t *st2 = json_object_get(json_object_get(t2, "subtasks"), src);
+        json_t *rep = json_object_get(subrt_get(c, name, src, false), "report");
+        if (!json_is_true(json_object_get(v, "result")) || !st2 || strcmp(jstr(st2, "stage"), "Running") != 0 ||
+            strcmp(jstr(rep, "stage"), "Paused") != 0 || jint(rep, "generation") != jint(st2, "generation"))
+            continue;
+        json_object_set_new(st2, "generation", json_integer(jint(st2, "generation") + 1));
+        json_object_del(subrt_get(c, name, src, true), "retry_at");
+        if ((rc = persist(c, "task", name, t2, err)))
+            break;
+        dm_info(COMP, "subtask %s/%s: resumed after handle-error", name, src);
+    }
+    pthread_mutex_unlock(&c->mu);
+    if (rc)
+        goto done;
     bool ok = true;
     json_array_foreach(list, i, v) ok = ok && json_is_true(json_object_get(v, "result"));
     *out = json_pack("{s:b, s:s, s:O}", "result", ok, "msg", "", "sources", list);
@@ -1293,6 +1303,82 @@ done:
     json_decref(targets);
     json_decref(list);
     return rc ? rc : *out ? 0 : nomem(err);
+}
+
+// ---- metrics ----------------------------------------------------------------------------
+
+// label appends a Prometheus label value with \ and " escaped.
+static void label(dm_buf *b, const char *v)
+{
+    for (; *v; v++) {
+        if (*v == '\\' || *v == '"')
+            dm_buf_putc(b, '\\');
+        if (*v == '\n') {
+            dm_buf_puts(b, "\\n");
+            continue;
+        }
+        dm_buf_putc(b, *v);
+    }
+}
+
+int controller_metrics(dm_buf *out, controller *c)
+{
+    const char *name, *tn, *sn, *id;
+    json_t *m, *t, *st, *s;
+    dm_buf b;
+    dm_buf_init(&b);
+    pthread_mutex_lock(&c->mu);
+    dm_buf_puts(&b, "# HELP dm_controller_member_alive Whether a member is within its keepalive TTL.\n"
+                    "# TYPE dm_controller_member_alive gauge\n");
+    json_object_foreach(c->members, name, m) {
+        dm_buf_puts(&b, "dm_controller_member_alive{name=\"");
+        label(&b, name);
+        dm_buf_puts(&b, "\",role=\"");
+        label(&b, jstr(m, "role"));
+        dm_buf_printf(&b, "\"} %d\n", member_alive(c, name) ? 1 : 0);
+    }
+    static const char *series[] = {"stage", "generation", "auto_resumes"};
+    static const char *help[] = {"The subtask's stage as query-status shows it (1).",
+                                 "Restarts ordered by the controller (resume, auto-resume).",
+                                 "Auto-resumes since the subtask last ran steadily."};
+    for (size_t k = 0; k < 3; k++) {
+        dm_buf_printf(&b, "# HELP dm_controller_subtask_%s %s\n# TYPE dm_controller_subtask_%s gauge\n", series[k],
+                      help[k], series[k]);
+        json_object_foreach(c->tasks, tn, t) json_object_foreach(json_object_get(t, "subtasks"), sn, st)
+        {
+            dm_buf_printf(&b, "dm_controller_subtask_%s{task=\"", series[k]);
+            label(&b, tn);
+            dm_buf_puts(&b, "\",source=\"");
+            label(&b, sn);
+            if (k == 0) {
+                json_t *v = subtask_view(c, tn, sn, st);
+                dm_buf_puts(&b, "\",stage=\"");
+                label(&b, jstr(v, "stage"));
+                dm_buf_puts(&b, "\"} 1\n");
+                json_decref(v);
+            } else {
+                dm_buf_printf(&b, "\"} %lld\n", (long long)jint(st, k == 1 ? "generation" : "attempts"));
+            }
+        }
+    }
+    dm_buf_puts(&b, "# HELP dm_controller_relay_bound A source's relay and the relayd bound to it.\n"
+                    "# TYPE dm_controller_relay_bound gauge\n");
+    json_object_foreach(c->sources, id, s) {
+        json_t *r = json_object_get(s, "relay");
+        if (!*jstr(r, "stage"))
+            continue;
+        dm_buf_puts(&b, "dm_controller_relay_bound{source=\"");
+        label(&b, id);
+        dm_buf_puts(&b, "\",worker=\"");
+        label(&b, jstr(r, "worker"));
+        dm_buf_puts(&b, "\",stage=\"");
+        label(&b, jstr(r, "stage"));
+        dm_buf_printf(&b, "\"} %d\n", *jstr(r, "worker") ? 1 : 0);
+    }
+    pthread_mutex_unlock(&c->mu);
+    int rc = b.data ? dm_buf_append(out, b.data, b.len) : 0;
+    dm_buf_fini(&b);
+    return rc;
 }
 
 // ---- dispatch ---------------------------------------------------------------------------

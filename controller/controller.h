@@ -14,7 +14,6 @@
 //   CTL_ERR_NAME_TAKEN      38010  register: the name is alive at another address
 //   CTL_ERR_NOT_REGISTERED  38011  keepalive from a member that is not registered
 //   CTL_ERR_BAD_PARAMS      38012  a request's params miss a key or have a wrong type
-//   CTL_ERR_STATE           38013  stored state is inconsistent (a task's YAML no longer loads)
 #ifndef CONTROLLER_H
 #define CONTROLLER_H
 
@@ -23,12 +22,12 @@
 #include <jansson.h>
 
 #include "dm_err.h"
+#include "dm_member.h"
 #include "dm_rpc.h"
 
-#define CTL_ERR_NAME_TAKEN 38010
-#define CTL_ERR_NOT_REGISTERED 38011
+#define CTL_ERR_NAME_TAKEN DM_MEMBER_ERR_NAME_TAKEN         // 38010
+#define CTL_ERR_NOT_REGISTERED DM_MEMBER_ERR_NOT_REGISTERED // 38011
 #define CTL_ERR_BAD_PARAMS 38012
-#define CTL_ERR_STATE 38013
 
 typedef struct controller controller;
 
@@ -61,6 +60,14 @@ int controller_handle(dm_rpc_reply *out, const dm_rpc_request *req, void *arg, d
 // controller_call runs one method in-process: *out receives the result (caller owns).
 // For tests and tools. Errors: as the method.
 int controller_call(json_t **out, controller *c, const char *method, json_t *params, dm_err *err);
+
+// controller_metrics appends the Prometheus text exposition of the controller's state to
+// out: dm_controller_member_alive{name,role}, dm_controller_subtask_stage{task,source,stage}
+// (1 for the stage query-status shows), dm_controller_subtask_generation{task,source},
+// dm_controller_subtask_auto_resumes{task,source} and dm_controller_relay_bound{source,
+// worker,stage}. Thread-safe. Errors: DM_ERR_NOMEM.
+struct dm_buf;
+int controller_metrics(struct dm_buf *out, controller *c);
 
 // controller_tick applies the time-driven rules once: members past their TTL go offline,
 // their subtasks move to the least-loaded live applier and their relays to a free relayd,

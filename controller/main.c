@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "controller.h"
+#include "ctl_http.h"
 #include "dm_log.h"
 #include "dm_rpc.h"
 
@@ -35,6 +36,7 @@ int main(int argc, char **argv)
     controller_opts o = {0};
     const char *level = NULL, *log_file = NULL, *http = NULL;
     controller *c = NULL;
+    ctl_http *hs = NULL;
     dm_log_level lv = DM_LOG_INFO;
     dm_err e;
     char url[512];
@@ -60,10 +62,6 @@ int main(int argc, char **argv)
         usage(stderr);
         return 2;
     }
-    if (http) {
-        fprintf(stderr, "controller: --http-addr is not available in this build (no HTTP API yet)\n");
-        return 2;
-    }
     if ((level && dm_log_parse_level(&lv, level, &e)) || dm_log_open(log_file, lv, false, &e)) {
         print_err(&e);
         return 2;
@@ -73,10 +71,12 @@ int main(int argc, char **argv)
     sigaddset(&sigs, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &sigs, NULL);
     if (dm_rpc_url(url, sizeof(url), o.addr, &e) || controller_create(&c, &o, &e) ||
-        controller_start(c, url, &e)) {
+        controller_start(c, url, &e) || (http && ctl_http_start(&hs, c, http, &e))) {
         print_err(&e);
         goto done;
     }
+    if (http)
+        dm_info("controller", "HTTP: http://%s/apis/v1alpha1/status and /metrics", http);
     dm_info("controller", "controller %s serving on %s (keepalive TTL %lld ms)", o.name, url,
             (long long)(o.keepalive_ttl_ms > 0 ? o.keepalive_ttl_ms : 10000));
     int sig = 0;
@@ -84,6 +84,7 @@ int main(int argc, char **argv)
     dm_info("controller", "controller %s stopping on signal %d", o.name, sig);
     rc = 0;
 done:
+    ctl_http_stop(hs);
     controller_destroy(c);
     dm_log_close();
     return rc;

@@ -3,6 +3,7 @@
 // relay_inspect; docs/relayd.md describes the flags and the endpoints.
 #include <getopt.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,7 @@
 #include "dm_log.h"
 #include "dm_rpc.h"
 #include "relay_inspect.h"
+#include "relay_join.h"
 #include "relay_rpc.h"
 #include "relay_source.h"
 
@@ -340,27 +342,41 @@ out:
     return rc;
 }
 
-// source_opts_from_config fills a relay source from a DM source file.
-static void source_opts_from_config(relay_source_opts *o, const config_source *cs, const char *relay_dir)
+// join_sig_thread turns SIGINT/SIGTERM into relay_join_stop.
+static void *join_sig_thread(void *arg)
 {
-    memset(o, 0, sizeof(*o));
-    o->source_id = cs->source_id;
-    o->relay_dir = relay_dir;
-    o->conn.host = cs->from.host;
-    o->conn.port = (unsigned)cs->from.port;
-    o->conn.user = cs->from.user;
-    o->conn.password = cs->from.password;
-    if (cs->from.security) {
-        o->conn.ssl_ca = cs->from.security->ssl_ca && *cs->from.security->ssl_ca ? cs->from.security->ssl_ca : NULL;
-        o->conn.ssl_cert = cs->from.security->ssl_cert && *cs->from.security->ssl_cert ? cs->from.security->ssl_cert : NULL;
-        o->conn.ssl_key = cs->from.security->ssl_key && *cs->from.security->ssl_key ? cs->from.security->ssl_key : NULL;
+    void **a = arg;
+    int sig;
+    if (sigwait((sigset_t *)a[0], &sig) == 0) {
+        dm_info("relay", "relayd stopping on signal %d", sig);
+        relay_join_stop((relay_join *)a[1]);
     }
-    o->server_id = cs->server_id;
-    o->start_file = cs->relay_binlog_name;
-    o->start_gtid = cs->relay_binlog_gtid;
-    o->purge_interval_s = cs->purge.interval > 0 ? (unsigned)cs->purge.interval : 0;
-    o->purge_expires_hours = (double)cs->purge.expires;
-    o->purge_remain_space_gb = (double)cs->purge.remain_space;
+    return NULL;
+}
+
+// run_join runs relayd as a member of the controller (relay_join.h).
+static int run_join(const daemon_opts *d, sigset_t *sigs)
+{
+    relay_join *j = NULL;
+    dm_err err;
+    pthread_t th;
+    int rc = 0;
+    relay_join_opts o = {.name = d->name, .addr = d->addr, .relay_dir = d->relay_dir, .join = d->join,
+                         .zstd_level = d->zstd_level, .commit_ms = d->commit_ms, .commit_bytes = d->commit_bytes};
+    dm_err_clear(&err);
+    if (relay_join_create(&j, &o, &err)) {
+        print_err("join", &err);
+        return 1;
+    }
+    void *args[2] = {sigs, j};
+    if (pthread_create(&th, NULL, join_sig_thread, args) == 0)
+        pthread_detach(th);
+    if (relay_join_run(j, &err)) {
+        print_err("join", &err);
+        rc = 1;
+    }
+    relay_join_destroy(j);
+    return rc;
 }
 
 static int run_daemon(int argc, char **argv)
@@ -418,9 +434,9 @@ static int run_daemon(int argc, char **argv)
         rc = 2;
         goto done;
     }
-    if (d.join) {
-        fprintf(stderr, "relayd: --join is not supported yet (there is no controller to join); run the "
-                        "sources given with --source instead\n");
+    if (d.join && d.n_sources) {
+        fprintf(stderr, "relayd: --join and --source exclude each other: the controller assigns the sources "
+                        "(operate-source create)\n");
         rc = 2;
         goto done;
     }
@@ -437,6 +453,15 @@ static int run_daemon(int argc, char **argv)
     }
     if (dm_rpc_url(url, sizeof(url), d.addr, &err)) {
         print_err("--addr", &err);
+        goto done;
+    }
+    if (d.join) {
+        sigemptyset(&sigs);
+        sigaddset(&sigs, SIGINT);
+        sigaddset(&sigs, SIGTERM);
+        pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+        signal(SIGPIPE, SIG_IGN);
+        rc = run_join(&d, &sigs);
         goto done;
     }
     for (n = 0; n < d.n_sources; n++) {
@@ -462,7 +487,7 @@ static int run_daemon(int argc, char **argv)
                 goto done;
             }
         relay_source_opts so;
-        source_opts_from_config(&so, cfg[n], d.relay_dir);
+        relay_join_source_opts(&so, cfg[n], d.relay_dir);
         so.zstd_level = d.zstd_level;
         so.commit_ms = d.commit_ms;
         so.commit_bytes = d.commit_bytes;

@@ -4,6 +4,7 @@
 // events before the requested start skipped). Event names follow the server's own
 // Log_event::get_type_str so that the output can be compared with SHOW BINLOG EVENTS.
 #include "relay_inspect.h"
+#include "relay_remote.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -108,82 +109,41 @@ static void print_event(FILE *out, const relay_store_event *ev)
             relay_event_type_name(type), server_id, g, ev->len);
 }
 
-// inspect_remote lists the events of the segments a running relayd ships.
+// inspect_remote lists the events of the segments a running relayd ships, up to the durable
+// end.
 static int inspect_remote(FILE *out, const relay_inspect_opts *o, dm_err *err)
 {
     int rc;
-    char url[512];
-    dm_rpc_client *c = NULL;
-    json_t *params = NULL, *res = NULL;
-    dm_buf data;
-    gtid_set *set = NULL;
+    relay_remote *r = NULL;
     relay_store_pos from;
-    relay_store_segment_iter it;
     relay_store_event ev;
-    bool skipping = o->from || o->gtid, it_open = false;
+    bool resend;
     long long n = 0;
 
-    dm_buf_init(&data);
-    memset(&it, 0, sizeof(it));
     memset(&from, 0, sizeof(from));
-    if ((rc = dm_rpc_url(url, sizeof(url), o->addr, err)) || (rc = dm_rpc_client_open(&c, url, err)))
+    if (o->from && (rc = parse_from(&from, o->from, err)))
         goto done;
-    params = json_pack("{s:s}", "source", o->source_id);
-    if (!params) {
-        rc = dm_err_set(err, DM_ERR_NOMEM, DM_ERR_SCOPE_INTERNAL, "out of memory");
+    relay_remote_opts ro = {
+        .addr = o->addr,
+        .source_id = o->source_id,
+        .epoch = o->from ? (uint32_t)o->epoch : 0,
+        .file = o->from ? from.file : NULL,
+        .pos = o->from ? from.pos : 0,
+        .gtid = o->from ? NULL : o->gtid,
+        .timeout_ms = 30000,
+    };
+    if ((rc = relay_remote_open(&r, &ro, err)))
         goto done;
-    }
-    if (o->from) {
-        if ((rc = parse_from(&from, o->from, err)))
-            goto done;
-        json_object_set_new(params, "file", json_string(from.file));
-        json_object_set_new(params, "pos", json_integer((json_int_t)from.pos));
-        if (o->epoch)
-            json_object_set_new(params, "epoch", json_integer(o->epoch));
-    } else if (o->gtid) {
-        json_object_set_new(params, "gtid", json_string(o->gtid));
-    }
     while (o->limit < 0 || n < o->limit) {
-        dm_buf_reset(&data);
-        json_decref(res);
-        res = NULL;
-        if ((rc = dm_rpc_client_call(&res, &data, c, "segments", params, NULL, 0, 30000, err)))
-            goto done;
-        json_t *seg = json_object_get(res, "segment");
-        if (!json_is_object(seg))
-            break; // caught up: the durable end
-        if ((rc = relay_store_segment_iter_init(&it, data.data, data.len, err)))
-            goto done;
-        it_open = true;
-        if (!set && o->gtid && (rc = gtid_set_parse(&set, it.flavor, o->gtid, err)))
-            goto done;
-        while ((rc = relay_store_segment_iter_next(&ev, &it, err)) == 0 && (o->limit < 0 || n < o->limit)) {
-            if (skipping && o->from)
-                skipping = strcmp(ev.file, from.file) == 0 && ev.pos < from.pos;
-            else if (skipping)
-                skipping = !ev.has_gtid || gtid_set_contains_gtid(set, &ev.gtid);
-            if (skipping)
-                continue;
-            print_event(out, &ev);
-            n++;
-        }
-        if (rc && rc != RELAY_STORE_END)
-            goto done;
-        rc = 0;
-        relay_store_segment_iter_fini(&it);
-        it_open = false;
-        json_object_clear(params);
-        json_object_set_new(params, "source", json_string(o->source_id));
-        json_object_set_new(params, "after_segment", json_incref(json_object_get(seg, "id")));
+        if ((rc = relay_remote_next(&ev, &resend, r, err)))
+            break;
+        print_event(out, &ev);
+        n++;
     }
+    if (rc == RELAY_STORE_END)
+        rc = 0;
 done:
-    if (it_open)
-        relay_store_segment_iter_fini(&it);
-    gtid_set_destroy(set);
-    json_decref(res);
-    json_decref(params);
-    dm_rpc_client_close(c);
-    dm_buf_fini(&data);
+    relay_remote_close(r);
     return rc;
 }
 

@@ -89,6 +89,15 @@ static int m_segments(dm_rpc_reply *out, const relay_rpc *r, json_t *params, dm_
     return relay_source_segment(&out->result, &out->data, s, params, err);
 }
 
+static int m_fde(dm_rpc_reply *out, const relay_rpc *r, json_t *params, dm_err *err)
+{
+    relay_source *s;
+    int rc;
+    if ((rc = find_source(&s, r, params, err)))
+        return rc;
+    return relay_source_fde(&out->result, &out->data, s, params, err);
+}
+
 int relay_rpc_handle(dm_rpc_reply *out, const dm_rpc_request *req, void *arg, dm_err *err)
 {
     const relay_rpc *r = arg;
@@ -102,6 +111,9 @@ int relay_rpc_handle(dm_rpc_reply *out, const dm_rpc_request *req, void *arg, dm
         return m_purge(out, r, req->params, err);
     if (strcmp(req->method, "segments") == 0)
         return m_segments(out, r, req->params, err);
+    if (strcmp(req->method, "fde") == 0)
+        return m_fde(out, r, req->params, err);
     return dm_err_set(err, DM_RPC_ERR_UNKNOWN_METHOD, DM_ERR_SCOPE_INTERNAL,
-                      "relayd has no method '%s' (status, pause, resume, purge, segments)", req->method);
+                      "relayd has no method '%s' (status, pause, resume, purge, segments, fde)",
+                      req->method);
 }

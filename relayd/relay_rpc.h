@@ -4,6 +4,7 @@
 //   resume    {source}                  -> {"source", "stage"}
 //   purge     {source, file}            -> {"segments", "bytes", "held"}
 //   segments  {source, after_segment | epoch+file+pos | gtid, wait_ms} -> segment + bytes
+//   fde       {source, file, epoch?}    -> {"file", "epoch"} + the file's FDE event bytes
 // `source` may be left out when the daemon relays exactly one source.
 //
 // Threading: relay_rpc_handle is a dm_rpc_handler; it runs on any number of RPC workers at

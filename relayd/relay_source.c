@@ -1231,6 +1231,29 @@ done:
     return rc;
 }
 
+int relay_source_fde(json_t **out, dm_buf *data, relay_source *s, json_t *params, dm_err *err)
+{
+    *out = NULL;
+    const char *file = json_string_value(json_object_get(params, "file"));
+    json_int_t epoch = json_integer_value(json_object_get(params, "epoch"));
+    if (!file || !file[0])
+        return dm_err_set(err, DM_ERR_INVALID_ARG, DM_ERR_SCOPE_INTERNAL, "fde needs \"file\"");
+    if (epoch <= 0)
+        epoch = 1;
+    pthread_mutex_lock(&s->mu);
+    relay_store *store = s->store;
+    pthread_mutex_unlock(&s->mu);
+    if (!store)
+        return dm_err_set(err, RELAY_SOURCE_ERR_NOT_OPEN, DM_ERR_SCOPE_INTERNAL,
+                          "source %s: the relay store is not open yet", s->source_id);
+    dm_buf_reset(data);
+    int rc = relay_store_file_fde(data, store, (uint32_t)epoch, file, err);
+    if (rc)
+        return rc;
+    *out = json_pack("{s:s, s:I}", "file", file, "epoch", epoch);
+    return *out ? 0 : dm_err_set(err, DM_ERR_NOMEM, DM_ERR_SCOPE_INTERNAL, "out of memory");
+}
+
 int relay_source_segment(json_t **out, dm_buf *data, relay_source *s, json_t *params, dm_err *err)
 {
     int rc = 0;

@@ -112,6 +112,13 @@ int relay_source_purge(json_t **out, relay_source *s, const char *file, dm_err *
 // last_error (DM error object or null). NULL when out of memory.
 json_t *relay_source_status(relay_source *s);
 
+// relay_source_fde serves the `fde` method: params {"file", "epoch"} (epoch 0 or absent =
+// 1). *out receives {"file", "epoch"} and data the FORMAT_DESCRIPTION event stored for that
+// file, which a reader starting inside the file needs (the file's first segments may have
+// been purged). Errors: RELAY_SOURCE_ERR_NOT_OPEN, DM_ERR_INVALID_ARG (no file),
+// RELAY_STORE_ERR_UNKNOWN_POS, the store's errors.
+int relay_source_fde(json_t **out, dm_buf *data, relay_source *s, json_t *params, dm_err *err);
+
 // relay_source_segment serves one pull of the segment stream. params selects the segment:
 // {"after_segment": id} for segment id + 1 (0: the first stored one), or {"epoch", "file",
 // "pos"} / {"gtid": set} for the segment holding the first event at/after that position (the

@@ -25,8 +25,8 @@ _cleanup() {
     # A failure may be the server's: show the end of each server's log before it goes.
     while read -r s; do
       [ -n "$s" ] && [ -f "$DM_SANDBOX_DIR/$s/error.log" ] || continue
-      echo "test: last lines of $s's error.log:" >&2
-      tail -15 "$DM_SANDBOX_DIR/$s/error.log" | sed 's/^/  /' >&2
+      echo "test: errors and warnings in $s's error.log:" >&2
+      grep -E "ERROR|Warning|signal|Assertion" "$DM_SANDBOX_DIR/$s/error.log" | grep -v "ignored in --skip-name-resolve" | tail -8 | sed 's/^/  /' >&2
     done <"$_REG_SERVERS"
   fi
   while read -r s; do [ -n "$s" ] && "$SANDBOX" down "$s" >/dev/null 2>&1 || true; done <"$_REG_SERVERS"

@@ -1,132 +1,161 @@
 #!/usr/bin/env bash
-# test_ctl_failover: the controller schedules an `all` task on one of two appliers (applierd
-# --join); while sysbench writes upstream, the applier running it is killed with -9: the
-# controller moves the subtask to the other applier after the keepalive TTL, which resumes
-# from dm_meta, and the data ends equal. Then the controller itself is killed with -9 and
-# restarted on its data dir: query-status is whole, and the task keeps replicating.
+# test_ctl_failover: one controller, one relayd and two appliers (all --join), two upstream
+# sources relayed by the relayd, two `all` tasks. The controller spreads the tasks over the
+# appliers, which read the binlog from the relayd. While sysbench writes on both upstreams,
+# the applier running the first task is killed with -9: after the keepalive TTL its subtask
+# moves to the other applier, which resumes from dm_meta, and the data ends equal. Then the
+# controller is killed with -9 and restarted on its data dir while writes go on:
+# query-status is whole at once and the subtasks keep running without a restart.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/full_lib.sh"
-CTL="$DM_BUILD_DIR/controller/controller"
-RELAYD="$DM_BUILD_DIR/relayd/relayd"
-[ -x "$CTL" ] && [ -x "$APPLIERD" ] || fail "controller/applierd not built in $DM_BUILD_DIR"
+source "$(dirname "$0")/ctl_lib.sh"
 
-up=$(server_up ctlup upstream)
+declare -A up
+up[1]=$(server_up ctlup1 upstream)
+up[2]=$(server_up ctlup2 upstream)
 down=$(server_up ctldown downstream)
-sysbench_prepare "$up" 4 5000
-SB="sysbench oltp_write_only --db-driver=mysql --mysql-host=127.0.0.1 --mysql-port=$up --mysql-user=root --mysql-db=sbtest --tables=4 --table-size=5000"
-
-ctl_port=$(free_port)
-CTL_ADDR=127.0.0.1:$ctl_port
-start_ctl() {
-  "$CTL" --name ctl-1 --addr "$CTL_ADDR" --data-dir "$TEST_TMP/ctl" --keepalive-ttl-ms 3000 \
-    >>"$TEST_TMP/ctl.log" 2>&1 &
-  ctl_pid=$!
-  track_pid "$ctl_pid"
+sb() { # sb N ARGS...: sysbench oltp_write_only on upstream N, database sbN
+  local n=$1
+  shift
+  sysbench oltp_write_only --db-driver=mysql --mysql-host=127.0.0.1 --mysql-port="${up[$n]}" --mysql-user=root \
+    --mysql-db="sb$n" --tables=3 --table-size=4000 "$@" >/dev/null
 }
+for n in 1 2; do
+  sql "${up[$n]}" "CREATE DATABASE sb$n"
+  sb "$n" prepare
+done
+
 declare -A app_pid
 start_applier() {
-  local p
-  p=$(free_port)
-  "$APPLIERD" --name "$1" --addr "127.0.0.1:$p" --join "$CTL_ADDR" --load-method insert \
+  "$APPLIERD" --name "$1" --addr "127.0.0.1:$(free_port)" --join "$CTL_ADDR" --load-method insert \
     >>"$TEST_TMP/$1.log" 2>&1 &
   app_pid[$1]=$!
   track_pid "${app_pid[$1]}"
 }
-# call METHOD PARAMS_JSON: one controller call, result JSON on stdout.
-call() { "$RELAYD" call --addr "$CTL_ADDR" --timeout-ms 20000 "$1" "$2"; }
-# jget EXPR: evaluates a Python expression over the JSON on stdin (bound to r).
-jget() { python3 -c "import json,sys; r=json.load(sys.stdin); print($1)"; }
-# qs: the task's subtask as "worker stage unit".
+# qs TASK: its subtask as "worker stage unit".
 qs() {
-  call query-status '{"name":"ctlt"}' | jget 'r["sources"][0]["sourceStatus"]["worker"]+" "+r["sources"][0]["subTaskStatus"][0]["stage"]+" "+r["sources"][0]["subTaskStatus"][0]["unit"]'
+  call query-status "{\"name\":\"$1\"}" | jget 'r["sources"][0]["sourceStatus"]["worker"]+" "+r["sources"][0]["subTaskStatus"][0]["stage"]+" "+r["sources"][0]["subTaskStatus"][0]["unit"]'
 }
-# caught_up: the global checkpoint equals the upstream's binlog position.
+# caught_up N: task tN's global checkpoint equals upstream N's binlog position.
 caught_up() {
-  local t=$1 file pos cp i
-  read -r file pos _ < <(sql "$up" "SHOW MASTER STATUS")
-  for i in $(seq 1 $((t * 2))); do
-    cp=$(sql "$down" "SELECT CONCAT(binlog_name, ':', binlog_pos) FROM dm_meta.ctlt_syncer_checkpoint WHERE is_global = 1" 2>/dev/null || true)
+  local n=$1 file pos cp i
+  read -r file pos _ < <(sql "${up[$n]}" "SHOW MASTER STATUS")
+  for i in $(seq 1 180); do
+    cp=$(sql "$down" "SELECT CONCAT(binlog_name, ':', binlog_pos) FROM dm_meta.t${n}_syncer_checkpoint WHERE is_global = 1" 2>/dev/null || true)
     [ "$cp" == "$file:$pos" ] && return 0
     sleep 0.5
   done
-  fail "sync did not catch up with $file:$pos (checkpoint $cp); status: $(qs)"
+  fail "t$n did not catch up with $file:$pos (checkpoint $cp); status: $(qs "t$n")"
 }
 compare() {
-  for t in 1 2 3 4; do same_content "$up" "$down" "sbtest.sbtest$t"; done
+  for n in 1 2; do for t in 1 2 3; do same_content "${up[$n]}" "$down" "sb$n.sbtest$t"; done; done
 }
 
 start_ctl
+"$RELAYD" --name relayd-1 --addr "127.0.0.1:$(free_port)" --relay-dir "$TEST_TMP/relay" --join "$CTL_ADDR" \
+  --log-file "$TEST_TMP/relayd-1.log" &
+track_pid $!
 start_applier applier-1
 start_applier applier-2
-write_source "$TEST_TMP/source.yaml" "$up"
-INSTANCE_EXTRA='    block-allow-list: bw' TASK_MODE=all write_task "$TEST_TMP/task.yaml" ctlt "$down" 2 1000 \
-  'block-allow-list:
+for i in $(seq 1 50); do # every member registered
+  n=$(call list-member '{"worker":true}' | jget 'len(r["members"][0]["workers"]["workers"])')
+  [ "$n" == 3 ] && break
+  sleep 0.1
+done
+for n in 1 2; do
+  cat >"$TEST_TMP/source$n.yaml" <<EOS
+source-id: mysql-0$n
+enable-relay: true
+from:
+  host: 127.0.0.1
+  port: ${up[$n]}
+  user: root
+  password: ""
+EOS
+  sed -e "s/mysql-01/mysql-0$n/" >"$TEST_TMP/task$n.yaml" < <(INSTANCE_EXTRA='    block-allow-list: bw
+    syncer-config-name: g' TASK_MODE=all \
+    write_task /dev/stdout "t$n" "$down" 2 1000 "block-allow-list:
   bw:
-    do-dbs: ["sbtest"]'
-for i in $(seq 1 50); do call list-member '{}' >/dev/null 2>&1 && break; sleep 0.1; done
-params=$(python3 -c 'import json,sys; print(json.dumps({"op":"create","configs":[open(sys.argv[1]).read()]}))' "$TEST_TMP/source.yaml")
-[ "$(call operate-source "$params" | jget 'r["result"]')" == True ] || fail "operate-source create failed"
-# Both appliers registered before the task starts.
+    do-dbs: [\"sb$n\"]
+syncers:
+  g:
+    checkpoint-flush-interval: 1")
+done
+res=$(create_sources "$TEST_TMP/source1.yaml" "$TEST_TMP/source2.yaml")
+[ "$(echo "$res" | jget '[s["worker"] for s in r["sources"]]')" == "['relayd-1', 'relayd-1']" ] ||
+  fail "operate-source create: $res"
 for i in $(seq 1 50); do
-  n=$(call list-member '{"worker":true}' | jget 'sum(1 for w in r["members"][0]["workers"]["workers"] if w["stage"]!="offline")')
+  n=$(call list-member '{"worker":true}' | jget 'sum(1 for w in r["members"][0]["workers"]["workers"] if w["role"]=="applier" and w["stage"]!="offline")')
   [ "$n" == 2 ] && break
   sleep 0.2
 done
 [ "$n" == 2 ] || fail "appliers did not register"
 
-$SB --threads=2 --time=25 run >/dev/null &
-sb=$!
-track_pid $sb
-params=$(python3 -c 'import json,sys; print(json.dumps({"task":open(sys.argv[1]).read(),"remove_meta":True}))' "$TEST_TMP/task.yaml")
-res=$(call start-task "$params")
-[ "$(echo "$res" | jget 'r["result"]')" == True ] || fail "start-task: $res"
-first=$(echo "$res" | jget 'r["sources"][0]["worker"]')
-[ -n "$first" ] || fail "start-task bound no applier: $res"
-for i in $(seq 1 60); do
-  read -r w stage unit < <(qs)
-  [ "$stage" == Running ] && break
-  sleep 0.25
+sb 1 --threads=2 --time=25 run &
+sb1=$!
+sb 2 --threads=2 --time=25 run &
+sb2=$!
+track_pid $sb1
+track_pid $sb2
+declare -A worker
+for n in 1 2; do
+  res=$(ctl_start_task "$TEST_TMP/task$n.yaml" 1)
+  [ "$(echo "$res" | jget 'r["result"]')" == True ] || fail "start-task t$n: $res"
+  worker[$n]=$(echo "$res" | jget 'r["sources"][0]["worker"]')
 done
-[ "$stage" == Running ] || fail "the subtask did not run: $(qs)"
+[ "${worker[1]}" != "${worker[2]}" ] || fail "both tasks went to ${worker[1]}: not spread by load"
+for n in 1 2; do
+  for i in $(seq 1 60); do
+    read -r w stage unit < <(qs "t$n")
+    [ "$stage" == Running ] && break
+    sleep 0.25
+  done
+  [ "$stage" == Running ] || fail "t$n did not run: $(qs "t$n")"
+done
 sleep 3
-echo "killing $first ($(qs))" >&2
+first=${worker[1]}
+other=${worker[2]}
+echo "killing $first (t1: $(qs t1))" >&2
 kill -KILL "${app_pid[$first]}"
 t0=$(date +%s)
 for i in $(seq 1 60); do
-  read -r w stage unit < <(qs)
-  [ "$w" != "$first" ] && [ "$stage" == Running ] && break
+  read -r w stage unit < <(qs t1)
+  [ "$w" == "$other" ] && [ "$stage" == Running ] && break
   sleep 0.5
 done
-[ "$w" != "$first" ] && [ "$stage" == Running ] || fail "the subtask did not move: $(qs)"
-echo "moved to $w after $(( $(date +%s) - t0 )) s" >&2
-call list-member '{"worker":true}' | jget '[(w["name"],w["stage"]) for w in r["members"][0]["workers"]["workers"]]' | grep -q "'$first', 'offline'" ||
-  fail "$first is not offline in list-member"
-wait $sb
-caught_up 90
+[ "$w" == "$other" ] && [ "$stage" == Running ] || fail "t1 did not move: $(qs t1)"
+echo "t1 moved to $w after $(($(date +%s) - t0)) s" >&2
+call list-member '{"worker":true}' | jget '[(w["name"],w["stage"]) for w in r["members"][0]["workers"]["workers"]]' |
+  grep -q "'$first', 'offline'" || fail "$first is not offline in list-member"
+wait $sb1 $sb2
+for n in 1 2; do caught_up $n; done
 compare
+grep -q "binlog from relayd at" "$TEST_TMP/$other.log" || fail "the appliers did not read from the relayd"
 
 # The controller dies with -9 and comes back on its data dir within the TTL, while
-# sysbench writes: the applier keeps its subtask running throughout.
-$SB --threads=2 --time=8 run >/dev/null &
-sb=$!
-track_pid $sb
+# sysbench writes: the applier keeps its subtasks running throughout.
+sb 1 --threads=2 --time=8 run &
+sb1=$!
+track_pid $sb1
 sleep 1
 kill -KILL "$ctl_pid"
 wait "$ctl_pid" 2>/dev/null || true
 start_ctl
-for i in $(seq 1 50); do call list-member '{}' >/dev/null 2>&1 && break; sleep 0.1; done
-for i in $(seq 1 20); do
-  read -r w2 stage unit < <(qs)
-  [ "$stage" == Running ] && break
-  sleep 0.25
+for n in 1 2; do
+  for i in $(seq 1 20); do
+    read -r w2 stage unit < <(qs "t$n")
+    [ "$stage" == Running ] && break
+    sleep 0.25
+  done
+  [ "$w2" == "$other" ] && [ "$stage" == Running ] || fail "t$n after the restart: $(qs "t$n"), expected $other Running"
 done
-[ "$w2" == "$w" ] && [ "$stage" == Running ] || fail "query-status after the restart: $(qs), expected $w Running"
-[ "$(call query-status '{}' | jget 'r["tasks"][0]["taskName"]+" "+r["tasks"][0]["taskStatus"]')" == "ctlt Running" ] ||
+[ "$(call query-status '{}' | jget 'sorted(t["taskName"]+" "+t["taskStatus"] for t in r["tasks"])')" == "['t1 Running', 't2 Running']" ] ||
   fail "query-status without a name after the restart"
-wait $sb
-sql "$up" "INSERT INTO sbtest.sbtest1 (k, c, pad) VALUES (1, 'after-restart', 'x')"
-caught_up 60
+[ "$(call query-status '{"name":"t1"}' | jget 'r["sources"][0]["sourceStatus"]["relayStatus"]["stage"]')" == Running ] ||
+  fail "query-status has no relay status"
+wait $sb1
+for n in 1 2; do caught_up $n; done
 compare
-# Keepalives kept the applier's subtask: it never restarted after the move.
-[ "$(grep -c "subtask ctlt/mysql-01 generation" "$TEST_TMP/$w.log")" == 1 ] || fail "the subtask restarted on $w"
-echo "ok: moved and equal; controller restart kept the task"
+# The subtasks never restarted on $other after the move (one start each).
+[ "$(grep -c "generation 1 started" "$TEST_TMP/$other.log")" == 2 ] || fail "a subtask restarted on $other"
+echo "ok: spread, moved, equal; controller restart kept the tasks"

@@ -2,7 +2,7 @@
 # relayd against a real MariaDB upstream: the stored events (relayd inspect) equal the
 # upstream's SHOW BINLOG EVENTS across FLUSH BINARY LOGS, kill -9 of relayd and an upstream
 # restart; status/pause/resume/purge and the segment stream (with long-poll) over nng; a
-# source file with errors and --join are refused; a flipped byte in a stored segment is
+# source file with errors and --join with --source are refused; a flipped byte in a stored segment is
 # reported, pauses the source and is not served.
 source "$(dirname "$0")/lib.sh"
 RELAYD="$DM_BUILD_DIR/relayd/relayd"
@@ -80,9 +80,10 @@ check_equal() {
   fail "$1"
 }
 
-# --join and broken source files are refused clearly.
-if "$RELAYD" --name r1 --addr "$addr" --relay-dir "$relay" --join 127.0.0.1:1 2>"$TEST_TMP/err"; then fail "--join accepted"; fi
-grep -q "not supported yet" "$TEST_TMP/err" || fail "--join message: $(cat "$TEST_TMP/err")"
+# --join with --source (the controller assigns sources) and broken source files are refused
+# clearly (relayd --join itself: test_ctl_relay.sh).
+if "$RELAYD" --name r1 --addr "$addr" --relay-dir "$relay" --join 127.0.0.1:1 --source "$TEST_TMP/source.yaml" 2>"$TEST_TMP/err"; then fail "--join with --source accepted"; fi
+grep -q "exclude each other" "$TEST_TMP/err" || fail "--join message: $(cat "$TEST_TMP/err")"
 printf 'source-id: "x"\nfrom:\n  host: 127.0.0.1\n  prot: 1\n' >"$TEST_TMP/bad.yaml"
 if "$RELAYD" --name r1 --addr "$addr" --relay-dir "$relay" --source "$TEST_TMP/bad.yaml" 2>"$TEST_TMP/err"; then
   fail "a bad source file was accepted"

@@ -12,9 +12,16 @@
 #include <string.h>
 
 #include "controller.h"
+#include "ctl_test_dir.h"
 
 static int64_t fake_now;
-static char dir[256];
+
+// setup: a fresh state directory and clock.
+static int setup(void **state)
+{
+    fake_now = 1000000;
+    return ctl_test_dir_setup(state);
+}
 
 static int64_t fake_clock(void *arg)
 {
@@ -83,21 +90,6 @@ static json_int_t desired_gen(json_t *ka)
     return json_integer_value(json_object_get(json_array_get(json_object_get(ka, "subtasks"), 0), "generation"));
 }
 
-static int setup(void **state)
-{
-    (void)state;
-    snprintf(dir, sizeof(dir), "/tmp/dm-ctl-test-XXXXXX");
-    fake_now = 1000000;
-    return mkdtemp(dir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    char cmd[300];
-    snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-    return system(cmd);
-}
 
 static void test_lifecycle(void **state)
 {
@@ -279,7 +271,7 @@ static void test_lifecycle(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_lifecycle, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_lifecycle, setup, ctl_test_dir_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -11,23 +11,9 @@
 #include <unistd.h>
 
 #include "ctl_store.h"
+#include "ctl_test_dir.h"
 
-static char dir[256];
 
-static int setup(void **state)
-{
-    (void)state;
-    snprintf(dir, sizeof(dir), "/tmp/dm-ctl-store-XXXXXX");
-    return mkdtemp(dir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    char cmd[300];
-    snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-    return system(cmd);
-}
 
 static void test_roundtrip(void **state)
 {
@@ -81,7 +67,7 @@ static void test_bad_dir(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_roundtrip, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_roundtrip, ctl_test_dir_setup, ctl_test_dir_teardown),
         cmocka_unit_test(test_bad_dir),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -204,6 +204,73 @@ static void test_merge_and_keyless(void **state)
     dml_table_destroy(nk);
 }
 
+// dml_compact: changes of one row merge; other rows, keyless tables, key changes and tables
+// with a second unique key are left alone.
+static void test_compact(void **state)
+{
+    (void)state;
+    const char *names[] = {"id", "v"};
+    uint32_t pk[] = {0}, vk[] = {1};
+    dml_key_cand keys[] = {{.primary = true, .unique = true, .all_not_null = true, .n_cols = 1, .cols = pk}};
+    dml_key_cand keys2[] = {keys[0], {.unique = true, .n_cols = 1, .cols = vk}};
+    dml_table *t = mk_table(names, 2, keys, 1);
+    dml_table *t2 = mk_table(names, 2, keys2, 2);
+    dml_table *nk = mk_table(names, 2, NULL, 0);
+    binlog_value a1[2] = {vint(1), vstr("a")}, b1[2] = {vint(1), vstr("b")}, c1[2] = {vint(1), vstr("c")};
+    binlog_value a2[2] = {vint(2), vstr("a")}, b2[2] = {vint(2), vstr("b")}, k9[2] = {vint(9), vstr("b")};
+    binlog_value a3[2] = {vint(3), vstr("a")};
+    dm_err e;
+
+    // insert + update + update of row 1 -> one insert of the final row; row 2: update +
+    // delete -> delete; row 3: insert + delete -> delete, safe carried over
+    dml_change *ch[16] = {
+        mk(t, DML_INSERT, NULL, a1), mk(t, DML_UPDATE, a2, b2), mk(t, DML_UPDATE, a1, b1),
+        mk(t, DML_INSERT, NULL, a3), mk(t, DML_UPDATE, b1, c1), mk(t, DML_DELETE, b2, NULL),
+        mk(t, DML_DELETE, a3, NULL),
+    };
+    ch[3]->safe = true;
+    size_t n = 7;
+    assert_int_equal(dml_compact(ch, &n, &e), 0);
+    assert_int_equal(n, 3);
+    char *sql = render_all(ch, n, false);
+    assert_string_equal(sql,
+        "INSERT INTO `db`.`t``x` (`id`,`v`) VALUES (1,'c');\n"
+        "DELETE FROM `db`.`t``x` WHERE (`id`) IN ((2),(3));\n");
+    free(sql);
+    assert_true(ch[2]->safe);
+    for (size_t i = 0; i < n; i++)
+        free(ch[i]);
+
+    // a key change breaks the chain: nothing merges across it
+    n = 3;
+    ch[0] = mk(t, DML_INSERT, NULL, a2);
+    ch[1] = mk(t, DML_UPDATE, b2, k9);
+    ch[2] = mk(t, DML_UPDATE, k9, k9);
+    assert_int_equal(dml_compact(ch, &n, &e), 0);
+    assert_int_equal(n, 3);
+    for (size_t i = 0; i < n; i++)
+        free(ch[i]);
+
+    // a second unique key, or no key at all: left alone
+    n = 4;
+    ch[0] = mk(t2, DML_INSERT, NULL, a1);
+    ch[1] = mk(t2, DML_UPDATE, a1, b1);
+    ch[2] = mk(nk, DML_INSERT, NULL, a1);
+    ch[3] = mk(nk, DML_DELETE, a1, NULL);
+    assert_int_equal(dml_compact(ch, &n, &e), 0);
+    assert_int_equal(n, 4);
+    for (size_t i = 0; i < n; i++)
+        free(ch[i]);
+
+    // an empty batch
+    n = 0;
+    assert_int_equal(dml_compact(ch, &n, &e), 0);
+    assert_int_equal(n, 0);
+    dml_table_destroy(t);
+    dml_table_destroy(t2);
+    dml_table_destroy(nk);
+}
+
 static void test_bad_rows(void **state)
 {
     (void)state;
@@ -248,6 +315,7 @@ int main(void)
         cmocka_unit_test(test_every_type),
         cmocka_unit_test(test_merge_and_keyless),
         cmocka_unit_test(test_bad_rows),
+        cmocka_unit_test(test_compact),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
