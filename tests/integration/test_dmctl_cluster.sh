@@ -138,23 +138,15 @@ set -e
 [ $rc -eq 1 ] && grep -q "can't connect to $DM_MASTER_ADDR" <<<"$out" || fail "unreachable controller: rc=$rc $out"
 
 start_ctl
-members=2
-probe=$(timeout 2 "$RELAYD" --name probe --addr 127.0.0.1:1 --relay-dir "$TEST_TMP/probe" --join 127.0.0.1:1 2>&1 || true)
-if ! grep -q -- "--join is not supported" <<<"$probe"; then
-  start_member relayd relayd-1
-  members=3
-else
-  echo "NOTE: this relayd cannot --join a controller: the sources are read from the upstreams directly" >&2
-  sed -i 's/^enable-relay: true/enable-relay: false/' "$TEST_TMP"/source*.yaml
-fi
+start_member relayd relayd-1
 start_member applierd applier-1
 start_member applierd applier-2
 for _ in $(seq 1 50); do
   n=$("$DMCTL" list-member --worker | jget 'sum(1 for w in r["members"][0]["workers"]["workers"] if w["stage"]!="offline")')
-  [ "$n" == "$members" ] && break
+  [ "$n" == 3 ] && break
   sleep 0.2
 done
-[ "$n" == "$members" ] || fail "the members did not register: $("$DMCTL" list-member)"
+[ "$n" == 3 ] || fail "the members did not register: $("$DMCTL" list-member)"
 
 [ "$(dmctl operate-source create "$TEST_TMP/source1.yaml" "$TEST_TMP/source2.yaml" | jget 'r["result"]')" == True ] ||
   fail "operate-source create"
@@ -175,6 +167,10 @@ wait_stage dct1 Running '*' 120
 wait_stage dct2 Running '*' 120
 tasks=$(dmctl query-status | jget '" ".join(sorted(t["taskName"]+"="+t["taskStatus"] for t in r["tasks"]))')
 [ "$tasks" == "dct1=Running dct2=Running" ] || fail "query-status: $tasks"
+# Both sources are relayed by relayd-1 and the appliers read the binlog from it.
+relays=$(dmctl query-status dct1 | jget 'r["sources"][0]["sourceStatus"]["relayStatus"] is not None')
+[ "$relays" == True ] || fail "query-status dct1 has no relayStatus"
+grep -q "binlog from relayd at" "$TEST_TMP"/applier-*.log || fail "no applier reads from relayd-1"
 
 # --- kill -9 the applier of dct1 ------------------------------------------------------------
 read -r first _ _ < <(stage dct1)
