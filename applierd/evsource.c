@@ -131,12 +131,14 @@ int evsource_open_relay(evsource **out, const evsource_relay_opts *o, dm_err *er
         .wait_ms = o->idle_ms ? o->idle_ms : 1000,
         .exact = true,
         .with_fde = true,
+        .reader = o->reader,
     };
     int rc = relay_remote_open(&s->relay, &ro, err);
     if (rc) {
         free(s);
         return rc;
     }
+    relay_remote_hold(s->relay, o->start_file, ro.pos);
     snprintf(s->relay_file, sizeof s->relay_file, "%s", o->start_file);
     s->relay_pos = ro.pos;
     s->read = relay_read;
@@ -144,6 +146,12 @@ int evsource_open_relay(evsource **out, const evsource_relay_opts *o, dm_err *er
     s->destroy = relay_destroy;
     *out = s;
     return 0;
+}
+
+void evsource_hold(evsource *s, const char *file, uint64_t pos)
+{
+    if (s && s->relay)
+        relay_remote_hold(s->relay, file, pos);
 }
 
 bool evsource_is_transient(int code)

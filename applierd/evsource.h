@@ -61,6 +61,7 @@ typedef struct evsource_relay_opts {
     const char *start_file; // required
     uint64_t start_pos;     // 0 = 4
     unsigned idle_ms;       // long-poll per request; an idle item after it; 0 = 1000
+    const char *reader;     // name of the reader's hold in relayd (see evsource_hold); may be NULL
 } evsource_relay_opts;
 
 // evsource_open_relay makes a source reading relayd's segment stream from (start_file,
@@ -68,6 +69,11 @@ typedef struct evsource_relay_opts {
 // start (it began later, or purged it) fails the first read with RELAY_REMOTE_ERR_GAP.
 // Errors: relay_remote_open's.
 int evsource_open_relay(evsource **out, const evsource_relay_opts *o, dm_err *err);
+
+// evsource_hold tells the source the lowest position its reader may come back to (its
+// checkpoint): relayd keeps that from being purged. The start position holds until the
+// first call. No-op for the upstream source.
+void evsource_hold(evsource *s, const char *file, uint64_t pos);
 
 // evsource_is_transient tells whether an evsource error is worth reopening the source
 // (a lost connection to the upstream or relayd, which may come back).

@@ -400,6 +400,8 @@ static int infile_read(void *ptr, char *buf, unsigned int size)
         f->rows++;
     }
     size_t n = f->pending.len - f->off;
+    if (n == 0)
+        return 0; // the chunk is over (an empty chunk has no buffer at all)
     if (n > size)
         n = size;
     memcpy(buf, f->pending.data + f->off, n);

@@ -132,6 +132,7 @@ struct sync_unit {
     unsigned n_workers, batch, queue_size, flush_interval;
     bool always_safe;
     bool no_compact; // syncer `compact` off (DM's default)
+    char reader_name[300]; // "task:source", the hold this unit keeps in relayd
     dm_mysql_params down, up;
 
     // run state
@@ -1724,6 +1725,7 @@ static int open_source(sync_unit *s, dm_err *err)
             .source_id = s->opts.source->source_id,
             .start_file = s->trx_end.file,
             .start_pos = s->trx_end.pos,
+            .reader = s->reader_name,
         };
         rc = evsource_open_relay(&src, &o, err);
     } else {
@@ -1934,6 +1936,12 @@ int sync_run(sync_unit *s, dm_err *err)
                 continue;
             }
         }
+        // relayd keeps what a restart from the last checkpoint would read again.
+        pthread_mutex_lock(&s->mu);
+        checkpoint_loc held = s->saved;
+        pthread_mutex_unlock(&s->mu);
+        if (held.file[0])
+            evsource_hold(s->src, held.file, held.pos);
         rc = evsource_read(&ev, s->src, err);
         if (rc) {
             if (stopping(s) || atomic_load(&s->failed)) {
@@ -2027,6 +2035,7 @@ int sync_create(sync_unit **out, const sync_opts *opts, dm_err *err)
                             : 30;
     s->always_safe = inst->syncer.safe_mode;
     s->no_compact = !inst->syncer.compact;
+    snprintf(s->reader_name, sizeof s->reader_name, "%s:%s", t->name, opts->source->source_id);
     dm_mysql_params_from_config(&s->down, &t->target_db);
     dm_mysql_params_from_config(&s->up, &opts->source->from);
     if (!s->opts.replica_server_id) {

@@ -372,6 +372,26 @@ static void member_fence(void *arg)
     reconcile(arg, NULL, true);
 }
 
+// error_location finds "file:pos" of the error the subtask task/source stopped on (the sync
+// unit's messages carry "startLocation: [position: (file, pos)"). Returns false when none.
+static bool error_location(char *out, size_t size, worker *w, const char *task, const char *source)
+{
+    static const char key[] = "startLocation: [position: (";
+    bool found = false;
+    pthread_mutex_lock(&w->mu);
+    for (wsub *s = w->subs; s && !found; s = s->next) {
+        if (s->remove || strcmp(s->task, task) || strcmp(s->source, source) || !atomic_load(&s->done) || !s->rc)
+            continue;
+        const char *p = strstr(s->err.message, key), *comma, *close;
+        if (!p || !(comma = strstr(p += sizeof(key) - 1, ", ")) || !(close = strchr(comma, ')')))
+            continue;
+        snprintf(out, size, "%.*s:%.*s", (int)(comma - p), p, (int)(close - comma - 2), comma + 2);
+        found = true;
+    }
+    pthread_mutex_unlock(&w->mu);
+    return found;
+}
+
 // handle_error serves DM's handle-error for one subtask: {task, source, op, binlog_pos,
 // sqls}. The request goes to the running subtask and is kept for its restarts.
 static int handle_error(dm_rpc_reply *out, worker *w, json_t *p, dm_err *err)
@@ -389,9 +409,12 @@ static int handle_error(dm_rpc_reply *out, worker *w, json_t *p, dm_err *err)
     if (!task || !source || !op)
         return dm_err_set(err, WORKER_ERR_HANDLE, DM_ERR_SCOPE_INTERNAL,
                           "handle-error needs task, source and op skip|replace|revert (got op '%s')", ops ? ops : "");
+    char cur[320];
+    if ((!pos || !*pos) && error_location(cur, sizeof(cur), w, task, source))
+        pos = cur; // as DM: without -b, the location of the error the subtask stopped on
     if (!pos || !*pos) {
-        dm_err_set(err, WORKER_ERR_HANDLE, DM_ERR_SCOPE_INTERNAL, "handle-error for %s/%s needs the binlog position",
-                   task, source);
+        dm_err_set(err, WORKER_ERR_HANDLE, DM_ERR_SCOPE_INTERNAL,
+                   "handle-error for %s/%s needs a binlog position: the subtask has no error with one", task, source);
         dm_err_workaround(err, "pass -b FILE:POS: the failing DDL's location, as the subtask's error message gives it");
         return WORKER_ERR_HANDLE;
     }

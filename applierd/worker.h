@@ -15,7 +15,8 @@
 // Error codes (applierd worker, 40101-40199):
 //   WORKER_ERR_REGISTER   40101  the controller refused the registration (name taken)
 //   WORKER_ERR_CONFIG     40102  an assigned task or source configuration does not load
-//   WORKER_ERR_HANDLE     40103  a bad handle-error request (no op, no binlog position) or
+//   WORKER_ERR_HANDLE     40103  a bad handle-error request (no op; no position given and no
+//                                error with one) or
 //                                one for a subtask this worker does not run
 #ifndef WORKER_H
 #define WORKER_H
@@ -52,7 +53,8 @@ void worker_stop(worker *w);
 void worker_destroy(worker *w);
 
 // worker_rpc_handler serves "status" ({"name", "subtasks": [...] as in the keepalive}) and
-// "handle-error" ({task, source, op: skip|replace|revert, binlog_pos: "file:pos", sqls}:
+// "handle-error" ({task, source, op: skip|replace|revert, binlog_pos: "file:pos" or "" for
+// the location of the error the subtask stopped on, sqls}:
 // given to the running subtask (subtask_handle_error) and kept for its later restarts until
 // it is unassigned; result {"result": true}; errors WORKER_ERR_HANDLE, SYNC_ERR_HANDLE).
 // arg: the worker. Thread-safe.

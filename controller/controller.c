@@ -424,6 +424,18 @@ done:
     return rc;
 }
 
+// source_rollback_ms is the source's checker.backoff-rollback (DM's default 5 m).
+static int64_t source_rollback_ms(controller *c, const char *id)
+{
+    config_source *cs = NULL;
+    const char *yaml = jstr(json_object_get(c->sources, id), "yaml");
+    int64_t ms = 5 * 60 * 1000;
+    if (config_source_from_string(&cs, yaml, strlen(yaml), id, NULL, NULL) == 0 && cs->checker.backoff_rollback_ms > 0)
+        ms = cs->checker.backoff_rollback_ms;
+    config_source_destroy(cs);
+    return ms;
+}
+
 // note_applier_status records what an applier reports about its subtasks and arms the
 // auto-resume of a subtask paused by a retryable error. Called with mu held.
 static void note_applier_status(controller *c, const char *name, json_t *status, int64_t now)
@@ -465,8 +477,9 @@ static void note_applier_status(controller *c, const char *name, json_t *status,
             dm_info(COMP, "subtask %s/%s paused by retryable error %d: auto-resume in %lld ms", tn, sn, code,
                     (long long)wait);
         } else if (strcmp(jstr(r, "stage"), "Running") == 0 && jint(st, "attempts") > 0 &&
-                   now - jint(rt, "resumed_at") > 60000) {
-            // Running steadily for a while after a resume: later errors start the backoff over.
+                   now - jint(rt, "resumed_at") > source_rollback_ms(c, sn)) {
+            // Running steadily for checker.backoff-rollback after a resume: later errors start
+            // the backoff over (DM's rollback of the backoff).
             json_object_set_new(st, "attempts", json_integer(0));
         }
     }
@@ -905,6 +918,31 @@ done:
     return rc ? rc : *out ? 0 : nomem(err);
 }
 
+// paren_loc turns relayd's "file:pos" into DM's "(file, pos)" ("" stays "").
+static json_t *paren_loc(const char *loc)
+{
+    const char *colon = strrchr(loc, ':');
+    if (!colon)
+        return json_string(loc);
+    char buf[600];
+    snprintf(buf, sizeof(buf), "(%.*s, %s)", (int)(colon - loc), loc, colon + 1);
+    return json_string(buf);
+}
+
+// relay_status_view turns a relayd's relay_source status into DM's relayStatus block:
+// masterBinlog, masterBinlogGtid, relaySubDir, relayBinlog, relayBinlogGtid,
+// relayCatchUpMaster, stage, result (the relay's error, DM-style, or null).
+static json_t *relay_status_view(json_t *rs, const char *source)
+{
+    json_t *e = json_object_get(rs, "last_error");
+    json_t *result = json_is_object(e) ? json_pack("{s:b, s:[O]}", "isCanceled", 0, "errors", e) : json_null();
+    return json_pack("{s:o, s:s, s:s, s:o, s:s, s:b, s:s, s:o}", "masterBinlog", paren_loc(jstr(rs, "master_binlog")),
+                     "masterBinlogGtid", jstr(rs, "master_gtid"), "relaySubDir", source, "relayBinlog",
+                     paren_loc(jstr(rs, "relay_binlog")), "relayBinlogGtid", jstr(rs, "relay_gtid"),
+                     "relayCatchUpMaster", json_is_true(json_object_get(rs, "catch_up")), "stage", jstr(rs, "stage"),
+                     "result", result);
+}
+
 // subtask_view builds one subTaskStatus entry. Called with mu held.
 static json_t *subtask_view(controller *c, const char *tn, const char *sn, json_t *st)
 {
@@ -1003,8 +1041,7 @@ static int m_query_status(json_t **out, controller *c, json_t *p, dm_err *err)
                     json_array_foreach(json_object_get(ls, "sources"), i, rs) if (strcmp(jstr(rs, "source"), sn) == 0)
                     {
                         json_decref(rstatus);
-                        rstatus = json_deep_copy(rs);
-                        json_object_set_new(rstatus, "stage", json_string(jstr(relay, "stage")));
+                        rstatus = relay_status_view(rs, sn);
                     }
                 }
                 json_array_append_new(

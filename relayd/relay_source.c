@@ -47,6 +47,14 @@ static const char *stage_name(stage_t st)
     return st == STAGE_RUNNING ? "Running" : st == STAGE_PAUSED ? "Paused" : "Stopped";
 }
 
+// hold is what the source remembers of a remote reader's registration.
+typedef struct hold {
+    char *name;
+    uint64_t seen_ms;   // last request (now_ms)
+    uint64_t written_ms;
+    relay_store_pos pos; // last registered
+} hold;
+
 struct relay_source {
     // Immutable after create.
     char *source_id, *relay_dir, *store_dir, *state_path;
@@ -84,6 +92,9 @@ struct relay_source {
     int purge_rc;
     dm_err purge_err;
     json_t *purge_result;
+    hold *holds; // remote readers' holds
+    size_t n_holds;
+    unsigned reader_ttl_s;
 };
 
 static uint64_t now_ms(void)
@@ -170,6 +181,7 @@ int relay_source_create(relay_source **out, const relay_source_opts *o, dm_err *
     s->zstd_level = o->zstd_level ? o->zstd_level : RELAY_SOURCE_ZSTD_LEVEL;
     s->backoff_max_ms = o->backoff_max_ms ? o->backoff_max_ms : 30000;
     s->purge_interval_s = o->purge_interval_s ? o->purge_interval_s : 3600;
+    s->reader_ttl_s = o->reader_ttl_s ? o->reader_ttl_s : 86400;
     s->expires_hours = o->purge_expires_hours;
     s->remain_space_gb = o->purge_remain_space_gb;
     s->stage = STAGE_STOPPED;
@@ -341,6 +353,14 @@ static int run_purge(json_t **out, relay_source *s, const char *file, dm_err *er
     pthread_mutex_lock(&s->mu);
     uint32_t epoch = s->epoch;
     pthread_mutex_unlock(&s->mu);
+    if (s->store && !epoch) {
+        // Not connected to the upstream yet: the store's last epoch.
+        relay_store_durable d;
+        if (relay_store_durable_pos(&d, s->store, NULL) == 0) {
+            epoch = d.pos.epoch;
+            relay_store_durable_fini(&d);
+        }
+    }
     if (!s->store || !epoch)
         return dm_err_set(err, RELAY_SOURCE_ERR_NOT_OPEN, DM_ERR_SCOPE_INTERNAL,
                           "source %s: the relay store holds nothing yet", s->source_id);
@@ -380,11 +400,101 @@ static void serve_commands(relay_source *s)
     pthread_mutex_unlock(&s->mu);
 }
 
+// find_hold returns the hold of reader name, adding one (seen now) when add is set; NULL
+// when absent or out of memory. Called with mu held.
+static hold *find_hold(relay_source *s, const char *name, bool add)
+{
+    for (size_t i = 0; i < s->n_holds; i++)
+        if (!strcmp(s->holds[i].name, name))
+            return &s->holds[i];
+    if (!add)
+        return NULL;
+    hold *g = realloc(s->holds, (s->n_holds + 1) * sizeof *g);
+    if (!g)
+        return NULL;
+    s->holds = g;
+    hold *h = &g[s->n_holds];
+    memset(h, 0, sizeof *h);
+    if (!(h->name = strdup(name)))
+        return NULL;
+    h->seen_ms = now_ms();
+    s->n_holds++;
+    return h;
+}
+
+// note_hold registers a remote reader's hold (see relay_source_segment). A failed write is
+// logged: the next request tries again.
+static void note_hold(relay_source *s, relay_store *store, json_t *params)
+{
+    const char *name = json_string_value(json_object_get(params, "reader"));
+    json_t *h = json_object_get(params, "hold");
+    const char *file = json_string_value(json_object_get(h, "file"));
+    if (!name || !name[0] || !file || !file[0])
+        return;
+    relay_store_pos p;
+    memset(&p, 0, sizeof p);
+    json_int_t ep = json_integer_value(json_object_get(h, "epoch"));
+    p.epoch = ep > 0 ? (uint32_t)ep : 1;
+    snprintf(p.file, sizeof p.file, "%s", file);
+    p.pos = (uint64_t)json_integer_value(json_object_get(h, "pos"));
+    uint64_t now = now_ms();
+    pthread_mutex_lock(&s->mu);
+    hold *x = find_hold(s, name, true);
+    bool write = false;
+    if (x) {
+        x->seen_ms = now;
+        write = x->pos.epoch != p.epoch || strcmp(x->pos.file, p.file) != 0 ||
+                (x->pos.pos != p.pos && now - x->written_ms >= 5000);
+        if (write) {
+            x->pos = p;
+            x->written_ms = now;
+        }
+    }
+    pthread_mutex_unlock(&s->mu);
+    dm_err e;
+    if (write && relay_store_register_reader(store, name, &p, &e)) {
+        char msg[1024];
+        dm_warn(COMP, "source %s: cannot register reader %s: %s", s->source_id, name,
+                dm_err_format(msg, sizeof msg, &e));
+    }
+}
+
+// expire_holds drops the holds of readers silent for reader_ttl_s. Registrations found in
+// the store but not seen since this process started count from now. Relay thread.
+static void expire_holds(relay_source *s)
+{
+    char **names = NULL;
+    dm_err e;
+    if (relay_store_readers(&names, s->store, &e))
+        return;
+    uint64_t now = now_ms();
+    for (char **n = names; *n; n++) {
+        pthread_mutex_lock(&s->mu);
+        hold *h = find_hold(s, *n, true);
+        bool stale = h && now - h->seen_ms > (uint64_t)s->reader_ttl_s * 1000;
+        if (stale) {
+            free(h->name);
+            *h = s->holds[--s->n_holds];
+        }
+        pthread_mutex_unlock(&s->mu);
+        if (stale) {
+            dm_warn(COMP, "source %s: reader %s has not asked for %u s: its hold on the relay "
+                          "is dropped",
+                    s->source_id, *n, s->reader_ttl_s);
+            relay_store_unregister_reader(s->store, *n, NULL);
+        }
+        free(*n);
+    }
+    free(names);
+}
+
 static void policy_purge(relay_source *s)
 {
     relay_store_purge_opts po;
     relay_store_purge_result res;
     dm_err e;
+    if (s->store)
+        expire_holds(s);
     if (!s->store || (s->expires_hours <= 0 && s->remain_space_gb <= 0))
         return;
     memset(&po, 0, sizeof(po));
@@ -1022,6 +1132,9 @@ void relay_source_destroy(relay_source *s)
     if (s->lock_fd >= 0)
         close(s->lock_fd);
     json_decref(s->purge_result);
+    for (size_t i = 0; i < s->n_holds; i++)
+        free(s->holds[i].name);
+    free(s->holds);
     pthread_cond_destroy(&s->cond);
     pthread_mutex_destroy(&s->mu);
     free(s->source_id);
@@ -1285,6 +1398,7 @@ int relay_source_segment(json_t **out, dm_buf *data, relay_source *s, json_t *pa
         rc = dm_err_set(err, DM_ERR_INVALID_ARG, DM_ERR_SCOPE_INTERNAL, "after_segment must be an integer");
         goto done;
     }
+    note_hold(s, store, params);
     uint64_t deadline = now_ms() + (uint64_t)wait_ms;
     for (;;) {
         pthread_mutex_lock(&s->mu);

@@ -73,6 +73,9 @@ typedef struct relay_source_opts {
     unsigned purge_interval_s; // 0 = 3600
     double purge_expires_hours;
     double purge_remain_space_gb;
+    // A remote reader's hold (see relay_source_segment) is dropped when the reader has not
+    // asked for `reader_ttl_s` seconds; 0 = 86400 (a day).
+    unsigned reader_ttl_s;
 } relay_source_opts;
 
 // relay_source_create copies opts and makes a stopped source. Errors: DM_ERR_INVALID_ARG
@@ -131,6 +134,11 @@ int relay_source_fde(json_t **out, dm_buf *data, relay_source *s, json_t *params
 // with the error. Errors: RELAY_SOURCE_ERR_NOT_OPEN, RELAY_STORE_ERR_CORRUPT,
 // RELAY_STORE_ERR_PURGED (also when segment id + 1 was purged: the reader would skip data),
 // RELAY_STORE_ERR_UNKNOWN_POS, DM_ERR_INVALID_ARG, DM_ERR_NOMEM.
+// A request may carry {"reader": NAME, "hold": {"epoch", "file", "pos"}}: the lowest
+// position that reader may come back to (its checkpoint). It is registered in the store
+// (relay_store_register_reader; written when it moves to another file, or at most every 5 s)
+// so no purge removes what the reader still needs; a reader silent for reader_ttl_s loses its
+// hold at the next policy purge.
 int relay_source_segment(json_t **out, dm_buf *data, relay_source *s, json_t *params, dm_err *err);
 
 #endif

@@ -36,6 +36,9 @@ struct relay_remote {
     relay_store_segment_iter it;
     dm_buf data;
     atomic_bool cancelled;
+    char *reader;
+    char hold_file[RELAY_STORE_FILE_MAX]; // "" = no hold yet
+    uint64_t hold_pos;
 };
 
 static int nomem(dm_err *err)
@@ -74,6 +77,7 @@ int relay_remote_open(relay_remote **out, const relay_remote_opts *o, dm_err *er
     r->source_id = dup_or_null(o->source_id, &failed);
     r->file = o->gtid ? NULL : dup_or_null(o->file, &failed);
     r->gtid_text = dup_or_null(o->gtid, &failed);
+    r->reader = dup_or_null(o->reader, &failed);
     if (failed) {
         rc = nomem(err);
         goto done;
@@ -96,15 +100,33 @@ done:
     return rc;
 }
 
-// base_params makes {"source": id} (or {} when relayd has one source).
+// base_params makes {"source": id} (or {} when relayd has one source), with the reader's
+// hold when it has one.
 static json_t *base_params(const relay_remote *r)
 {
     json_t *p = json_object();
-    if (p && r->source_id && json_object_set_new(p, "source", json_string(r->source_id))) {
-        json_decref(p);
+    if (!p)
         return NULL;
-    }
+    if (r->source_id && json_object_set_new(p, "source", json_string(r->source_id)))
+        goto fail;
+    if (r->reader && r->hold_file[0] &&
+        (json_object_set_new(p, "reader", json_string(r->reader)) ||
+         json_object_set_new(p, "hold", json_pack("{s:s, s:I, s:I}", "file", r->hold_file, "pos",
+                                                  (json_int_t)r->hold_pos, "epoch",
+                                                  (json_int_t)r->epoch))))
+        goto fail;
     return p;
+fail:
+    json_decref(p);
+    return NULL;
+}
+
+void relay_remote_hold(relay_remote *r, const char *file, uint64_t pos)
+{
+    if (!r || !file)
+        return;
+    snprintf(r->hold_file, sizeof r->hold_file, "%s", file);
+    r->hold_pos = pos;
 }
 
 static int call(json_t **res, relay_remote *r, const char *method, json_t *params, unsigned wait,
@@ -172,8 +194,16 @@ static int fetch(relay_remote *r, dm_err *err)
         rc = nomem(err);
         goto done;
     }
-    if ((rc = call(&res, r, "segments", p, r->wait_ms, err)))
+    if ((rc = call(&res, r, "segments", p, r->wait_ms, err))) {
+        if (!r->have_segment && r->file &&
+            (rc == RELAY_STORE_ERR_UNKNOWN_POS || rc == RELAY_STORE_ERR_PURGED)) {
+            dm_err_prefix(err, "the relay does not hold the start (%s, %" PRIu64 ")", r->file,
+                          r->pos);
+            dm_err_workaround(err, "relay this source from an earlier binlog file "
+                                   "(relay-binlog-name), or read the upstream directly");
+        }
         goto done;
+    }
     json_t *seg = json_object_get(res, "segment");
     if (json_is_null(seg) || !seg) {
         rc = RELAY_STORE_END;
@@ -353,5 +383,6 @@ void relay_remote_close(relay_remote *r)
     free(r->source_id);
     free(r->file);
     free(r->gtid_text);
+    free(r->reader);
     free(r);
 }

@@ -49,6 +49,7 @@ typedef struct relay_remote_opts {
     unsigned timeout_ms;   // reply timeout beyond wait_ms; 0 = 10000
     bool exact;            // fail with RELAY_REMOTE_ERR_GAP when the start is not held
     bool with_fde;         // hand the file's FDE first when starting inside a file
+    const char *reader;    // with relay_remote_hold: the name relayd registers the hold under
 } relay_remote_opts;
 
 // relay_remote_open makes a reader (no request is sent yet: relayd may be down). Strings in
@@ -62,6 +63,11 @@ int relay_remote_open(relay_remote **out, const relay_remote_opts *o, dm_err *er
 // wait_ms): call again later. After any other error the reader is unusable: close it and
 // open a new one after the last event handled. Errors: see the header comment.
 int relay_remote_next(relay_store_event *out, bool *format_resend, relay_remote *r, dm_err *err);
+
+// relay_remote_hold sets the lowest position the reader may come back to (its checkpoint);
+// the next requests carry it, and relayd keeps purges from removing it (see relayd's
+// docs). Needs opts.reader. The epoch is the start's. Strings are copied.
+void relay_remote_hold(relay_remote *r, const char *file, uint64_t pos);
 
 // relay_remote_interrupt makes the current or next relay_remote_next return
 // DM_ERR_CANCELLED (a pending long-poll ends within its wait_ms). Thread-safe.

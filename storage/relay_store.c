@@ -1263,6 +1263,49 @@ int relay_store_unregister_reader(relay_store *s, const char *name, dm_err *err)
     return store_write(s, reg_txn, &ctx, err);
 }
 
+int relay_store_readers(char ***out, relay_store *s, dm_err *err)
+{
+    MDB_txn *txn = NULL;
+    MDB_cursor *cur = NULL;
+    MDB_val key, val;
+    char **names = NULL;
+    size_t n = 0;
+    int rc, mrc;
+    *out = NULL;
+    if ((rc = rs_read_begin(&txn, s, err)))
+        return rc;
+    if ((mrc = mdb_cursor_open(txn, s->db_readers, &cur))) {
+        rc = rs_lmdb_err(err, mrc, "opening a cursor");
+        goto done;
+    }
+    for (mrc = mdb_cursor_get(cur, &key, &val, MDB_FIRST); mrc == 0;
+         mrc = mdb_cursor_get(cur, &key, &val, MDB_NEXT)) {
+        char **g = realloc(names, (n + 2) * sizeof *g);
+        if (!g || !(g[n] = strndup(key.mv_data, key.mv_size))) {
+            if (g)
+                names = g;
+            rc = dm_err_set(err, DM_ERR_NOMEM, DM_ERR_SCOPE_INTERNAL, "relay store: out of memory");
+            goto done;
+        }
+        names = g;
+        names[++n] = NULL;
+    }
+    if (!names && !(names = calloc(1, sizeof *names))) {
+        rc = dm_err_set(err, DM_ERR_NOMEM, DM_ERR_SCOPE_INTERNAL, "relay store: out of memory");
+        goto done;
+    }
+    *out = names;
+    names = NULL;
+done:
+    if (cur)
+        mdb_cursor_close(cur);
+    rs_read_end(s, txn);
+    for (size_t i = 0; names && i < n; i++)
+        free(names[i]);
+    free(names);
+    return rc;
+}
+
 // ---- purge ------------------------------------------------------------------------------
 
 typedef struct purge_ctx {

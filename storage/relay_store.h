@@ -191,6 +191,11 @@ int relay_store_register_reader(relay_store *s, const char *name, const relay_st
 // relay_store_unregister_reader removes a registration (absent: no error). Any thread.
 int relay_store_unregister_reader(relay_store *s, const char *name, dm_err *err);
 
+// relay_store_readers lists the registered readers: *out receives a NULL-terminated array of
+// their names (caller frees each and the array; an empty list is a lone NULL). Any thread.
+// Errors: RELAY_STORE_ERR_LMDB, DM_ERR_NOMEM.
+int relay_store_readers(char ***out, relay_store *s, dm_err *err);
+
 typedef struct relay_store_purge_opts {
     double expires_hours;    // > 0: segments written more than this long ago go
     double remain_space_gb;  // > 0: oldest segments go while free space is below this

@@ -82,8 +82,17 @@ res=$(call handle-error "{\"name\":\"t\",\"op\":\"skip\",\"binlog_pos\":\"$loc\"
 wait_stage Running
 for i in $(seq 1 40); do [ "$(sql "$down" "SELECT COUNT(*) FROM d.t2")" == 1 ] && break; sleep 0.25; done
 [ "$(sql "$down" "SELECT COUNT(*) FROM d.t2")" == 1 ] || fail "rows after the skipped DDL did not replicate"
+# Without a position: none to handle while it runs; on the next failing DDL, its location.
 res=$(call handle-error '{"name":"t","op":"skip","binlog_pos":"","sqls":[]}')
-[ "$(echo "$res" | jget 'r["result"]')" == False ] || fail "handle-error without a position accepted"
+[ "$(echo "$res" | jget 'r["result"]')" == False ] || fail "handle-error without a position or error accepted"
+sql "$down" "CREATE TABLE d.t3 (id INT PRIMARY KEY)"
+sql "$up" "CREATE TABLE d.t3 (id INT PRIMARY KEY); INSERT INTO d.t3 VALUES (9)"
+wait_stage Paused
+res=$(call handle-error '{"name":"t","op":"skip","binlog_pos":"","sqls":[]}')
+[ "$(echo "$res" | jget 'r["result"]')" == True ] || fail "handle-error at the current error: $res"
+wait_stage Running
+for i in $(seq 1 40); do [ "$(sql "$down" "SELECT COUNT(*) FROM d.t3")" == 1 ] && break; sleep 0.25; done
+[ "$(sql "$down" "SELECT COUNT(*) FROM d.t3")" == 1 ] || fail "rows after the second skipped DDL did not replicate"
 
 # stop-task keeps dm_meta and data; start-task resumes from the checkpoint
 call stop-task '{"name":"t"}' | jget 'r["op"]' | grep -q Stop || fail "stop-task"

@@ -1,7 +1,7 @@
 // relay_remote against a real relay_source serving a real store over dm_rpc (inproc): the
 // whole stored stream in order, a start at an event boundary (with the file's FDE handed
 // first), a start right after a ROTATE, a start inside an event (a gap: refused, naming both
-// positions), relayd unreachable (transient), interrupt.
+// positions), relayd unreachable (transient), interrupt, a reader's hold stopping a purge.
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -232,12 +232,39 @@ static void test_unreachable_and_interrupt(void **state)
     assert_int_equal(relay_remote_open(&r, &(relay_remote_opts){0}, &e), DM_ERR_INVALID_ARG);
 }
 
+// A reader's hold keeps purge from removing what it may read again; the purge reports it.
+static void test_hold_stops_purge(void **state)
+{
+    (void)state;
+    relay_store_event ev;
+    bool resend;
+    dm_err e;
+    json_t *res = NULL;
+    relay_remote_opts o = {.file = "binlog.000002", .pos = trx_start[13], .exact = true,
+                           .reader = "task1:src-a"};
+    relay_remote *r = reader(o);
+    relay_remote_hold(r, "binlog.000002", trx_start[13]);
+    assert_int_equal(next_ok(&ev, &resend, &r, o, &e), 0);
+    relay_remote_close(r);
+    int rc = relay_source_purge(&res, src, "binlog.000003", &e);
+    if (rc)
+        fail_msg("purge: %d %s", rc, e.message);
+    assert_true(json_is_true(json_object_get(res, "held")));
+    json_decref(res);
+    // What the hold covers is still served, exactly.
+    r = reader(o);
+    assert_int_equal(next_ok(&ev, &resend, &r, o, &e), 0);
+    assert_int_equal(ev.pos, trx_start[13]);
+    relay_remote_close(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_whole_stream),
         cmocka_unit_test(test_exact_starts),
         cmocka_unit_test(test_unreachable_and_interrupt),
+        cmocka_unit_test(test_hold_stops_purge),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
