@@ -248,9 +248,7 @@ for k in ErrCode ErrClass ErrScope ErrLevel Message RawCause Workaround; do
   grep -q "'$k'" <<<"$errs" || fail "the subtask error has no $k: $errs"
 done
 grep -q "Duplicate column" <<<"$errs" || fail "the subtask error does not name the cause: $errs"
-# This applier needs the DDL's position (-b); DM would default to the current error.
-pos=$(python3 -c 'import re,sys; m=re.search(r"startLocation: \[position: \(([^,]+), (\d+)\)", sys.argv[1]); print(m.group(1)+":"+m.group(2))' "$errs")
-[ "$(dmctl handle-error dct2 -b "$pos" skip | jget 'r["result"]')" == True ] || fail "handle-error -b $pos skip"
+[ "$(dmctl handle-error dct2 skip | jget 'r["result"]')" == True ] || fail "handle-error skip"
 read -r _ s _ < <(stage dct2)
 [ "$s" == Running ] || [ "$(dmctl resume-task dct2 | jget 'r["result"]')" == True ] || fail "resume after handle-error"
 sql "$up2" "INSERT INTO db2.sbtest2 (k, c, pad, extra) VALUES (3, 'after-skip', 'x', 1)"
