@@ -4,6 +4,8 @@
 # tasks, sysbench writing on both upstreams:
 #   - operate-source create, start-task --remove-meta, query-status, list-member;
 #   - kill -9 the applier running a subtask: the subtask moves, the data ends equal;
+#     offline-member removes the dead applier and refuses a live one;
+#   - pause-relay / resume-relay of a source: its changes arrive after the resume;
 #   - kill -9 the controller and restart it: the tasks keep running, query-status is whole;
 #   - pause-task / resume-task: changes wait while paused and arrive after the resume;
 #   - a DDL the downstream refuses: query-status shows DM's error status and error object,
@@ -189,6 +191,13 @@ done
 echo "dct1 moved from $first to $w after $(($(date +%s) - t0)) s" >&2
 workers=$(dmctl list-member --worker | jget '[(w["name"],w["stage"]) for w in r["members"][0]["workers"]["workers"]]')
 grep -q "'$first', 'offline'" <<<"$workers" || fail "$first is not offline in list-member: $workers"
+# The killed applier is offline: offline-member removes it; an online one is refused.
+[ "$(dmctl offline-member --worker --name "$first" | jget 'r["result"]')" == True ] || fail "offline-member $first"
+set +e
+out=$("$DMCTL" offline-member --worker --name "$w")
+rc=$?
+set -e
+[ $rc -eq 1 ] && [ "$(jget 'r["result"]' <<<"$out")" == False ] || fail "offline-member of the online $w: $out"
 wait "$sb1" "$sb2"
 caught_up dct1 "$up1" 90
 caught_up dct2 "$up2" 90
@@ -216,6 +225,14 @@ sql "$up2" "INSERT INTO db2.sbtest1 (k, c, pad) VALUES (1, 'after-restart', 'x')
 caught_up dct1 "$up1" 60
 caught_up dct2 "$up2" 60
 compare
+
+# --- the relay of a source paused and resumed -----------------------------------------------
+[ "$(dmctl pause-relay -s mysql-02 | jget 'r["result"]')" == True ] || fail "pause-relay"
+sql "$up2" "INSERT INTO db2.sbtest1 (k, c, pad) VALUES (4, 'relay-paused', 'x')"
+sleep 2
+[ "$(dmctl resume-relay -s mysql-02 | jget 'r["result"]')" == True ] || fail "resume-relay"
+caught_up dct2 "$up2" 60
+[ "$(sql "$down" "SELECT COUNT(*) FROM db2.sbtest1 WHERE c = 'relay-paused'")" == 1 ] || fail "the change made while the relay was paused did not arrive"
 
 # --- pause / resume -------------------------------------------------------------------------
 [ "$(dmctl pause-task dct2 | jget 'r["result"]')" == True ] || fail "pause-task"
