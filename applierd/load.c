@@ -94,9 +94,25 @@ int load_render_value(dm_buf *out, enum enum_field_types type, const char *val, 
     return load_quote_bytes(out, val, len);
 }
 
-int load_insert_head(dm_buf *out, const dump_table *t)
+int load_dup_parse(load_dup *out, const char *text, dm_err *err)
 {
-    int rc = dm_buf_puts(out, "INSERT INTO ");
+    if (!text || !*text || !strcmp(text, "replace"))
+        *out = LOAD_DUP_REPLACE;
+    else if (!strcmp(text, "ignore"))
+        *out = LOAD_DUP_IGNORE;
+    else if (!strcmp(text, "error"))
+        *out = LOAD_DUP_ERROR;
+    else
+        return dm_err_set(err, DM_ERR_INVALID_ARG, DM_ERR_SCOPE_INTERNAL,
+                          "on-duplicate-logical '%s': expected replace, ignore or error", text);
+    return 0;
+}
+
+int load_insert_head(dm_buf *out, const dump_table *t, load_dup dup)
+{
+    int rc = dm_buf_puts(out, dup == LOAD_DUP_REPLACE  ? "REPLACE INTO "
+                              : dup == LOAD_DUP_IGNORE ? "INSERT IGNORE INTO "
+                                                       : "INSERT INTO ");
     if (!rc)
         rc = dump_quote_ident(out, t->target_schema ? t->target_schema : t->schema);
     if (!rc)
@@ -304,9 +320,11 @@ int load_tsv_field(dm_buf *out, const char *val, size_t len)
 // NO_AUTO_VALUE_ON_ZERO; through SET the 0 is kept).
 static bool via_var(const dump_column *c) { return c->read == DUMP_COL_BIT || c->auto_increment; }
 
-int load_data_sql(dm_buf *out, const dump_table *t)
+int load_data_sql(dm_buf *out, const dump_table *t, load_dup dup)
 {
-    int rc = dm_buf_puts(out, "LOAD DATA LOCAL INFILE 'chunk' INTO TABLE ");
+    int rc = dm_buf_puts(out, dup == LOAD_DUP_REPLACE  ? "LOAD DATA LOCAL INFILE 'chunk' REPLACE INTO TABLE "
+                              : dup == LOAD_DUP_IGNORE ? "LOAD DATA LOCAL INFILE 'chunk' IGNORE INTO TABLE "
+                                                       : "LOAD DATA LOCAL INFILE 'chunk' INTO TABLE ");
     bool vars = false;
     if (!rc)
         rc = dump_quote_ident(out, t->target_schema ? t->target_schema : t->schema);
@@ -435,7 +453,7 @@ int load_chunk(load_result *out, MYSQL *up, MYSQL *down, const dump_table *t, co
     memset(out, 0, sizeof(*out));
     dm_buf_init(&sel);
     dm_buf_init(&ins);
-    if (dump_select_sql(&sel, t, c) || load_insert_head(&ins, t)) {
+    if (dump_select_sql(&sel, t, c) || load_insert_head(&ins, t, opts->dup)) {
         rc = nomem(err);
         goto done;
     }
@@ -463,7 +481,7 @@ int load_chunk(load_result *out, MYSQL *up, MYSQL *down, const dump_table *t, co
         infile f = {.up = up, .r = r, .nf = nf};
         dm_buf_init(&f.pending);
         dm_buf_reset(&ins);
-        if (load_data_sql(&ins, t)) {
+        if (load_data_sql(&ins, t, opts->dup)) {
             dm_buf_fini(&f.pending);
             rc = nomem(err);
             goto done;

@@ -45,9 +45,22 @@ int load_quote_bytes(dm_buf *out, const char *bytes, size_t len);
 // unquoted; anything else quoted with load_quote_bytes. Errors: DM_ERR_NOMEM.
 int load_render_value(dm_buf *out, enum enum_field_types type, const char *val, size_t len);
 
+// What a loaded row does when its key already exists downstream (the loader's
+// `on-duplicate-logical`, DM's default `replace`).
+typedef enum load_dup {
+    LOAD_DUP_REPLACE = 0, // the loaded row replaces it
+    LOAD_DUP_IGNORE,      // the existing row stays
+    LOAD_DUP_ERROR,       // the load fails with the server's duplicate-key error
+} load_dup;
+
+// load_dup_parse reads "replace", "ignore" or "error" (NULL or "" = replace). Errors:
+// DM_ERR_INVALID_ARG naming text.
+int load_dup_parse(load_dup *out, const char *text, dm_err *err);
+
 // load_insert_head appends "INSERT INTO `db`.`tbl` (`c1`,...) VALUES " for the target
-// table of t. Errors: DM_ERR_NOMEM.
-int load_insert_head(dm_buf *out, const dump_table *t);
+// table of t ("REPLACE INTO" for LOAD_DUP_REPLACE, "INSERT IGNORE INTO" for
+// LOAD_DUP_IGNORE). Errors: DM_ERR_NOMEM.
+int load_insert_head(dm_buf *out, const dump_table *t, load_dup dup);
 
 // load_session_sql is the downstream session setup for data connections: binary character
 // set, UTC time zone (TIMESTAMP exact), sql_mode NO_AUTO_VALUE_ON_ZERO only: not strict, so
@@ -93,6 +106,7 @@ int load_method_parse(load_method *out, const char *text, dm_err *err);
 
 typedef struct load_opts {
     load_method method;
+    load_dup dup;          // on-duplicate-logical
     size_t statement_size; // bytes per INSERT (capped below max_allowed_packet)
     const load_checkpoint *checkpoint;
 } load_opts;
@@ -104,8 +118,10 @@ int load_tsv_field(dm_buf *out, const char *val, size_t len);
 
 // load_data_sql appends the LOAD DATA LOCAL INFILE statement for t's target table reading
 // load_tsv_field rows (binary character set; BIT columns through a user variable and
-// CAST, since LOAD DATA would store their digits' bytes). Errors: DM_ERR_NOMEM.
-int load_data_sql(dm_buf *out, const dump_table *t);
+// CAST, since LOAD DATA would store their digits' bytes), with REPLACE or IGNORE per dup
+// (LOAD_DUP_ERROR: neither; note that with LOCAL the server then ignores duplicates with a
+// warning). Errors: DM_ERR_NOMEM.
+int load_data_sql(dm_buf *out, const dump_table *t, load_dup dup);
 
 typedef struct load_result {
     uint64_t rows;

@@ -61,6 +61,7 @@ struct subtask {
     char applier_id[64];
     unsigned log_interval_s;
     load_method method;
+    load_dup dup; // loader on-duplicate-logical
 
     dm_mysql_params up, down;
     char *ckpt_table; // quoted `meta`.`task_loader_checkpoint`
@@ -142,6 +143,10 @@ int subtask_create(subtask **out, const config_source *source, const config_task
     s->method = opts ? (load_method)opts->load_method : LOAD_METHOD_LOAD_DATA;
     if (opts && opts->relay_addr && opts->relay_addr[0] && !(s->relay_addr = strdup(opts->relay_addr))) {
         rc = nomem(err);
+        goto done;
+    }
+    if ((rc = load_dup_parse(&s->dup, inst->loader.on_duplicate_logical, err))) {
+        dm_err_prefix(err, "task '%s' loader", task->name);
         goto done;
     }
     if ((rc = rules_set_create(&s->rules, task, source->source_id, source, err)))
@@ -722,7 +727,7 @@ static void *worker_main(void *arg)
     subtask *s = w->s;
     MYSQL *down = NULL;
     dm_err e;
-    load_opts lo = {.method = s->method, .statement_size = s->statement_size, .checkpoint = &s->cp};
+    load_opts lo = {.method = s->method, .dup = s->dup, .statement_size = s->statement_size, .checkpoint = &s->cp};
 
     dm_err_clear(&e);
     for (;;) {

@@ -231,7 +231,8 @@ void relay_store_reader_destroy(relay_store_reader *r);
 
 // relay_store_reader_seek_pos positions r at the first event at or after pos (in pos's
 // epoch and file, or later). A position past the durable end is accepted (r then waits for
-// it). Errors: RELAY_STORE_ERR_UNKNOWN_POS, RELAY_STORE_ERR_PURGED, RELAY_STORE_ERR_LMDB,
+// it), also in a file that sorts after every stored file (not reached yet); a file that was
+// never stored while later ones were is RELAY_STORE_ERR_UNKNOWN_POS. Errors: RELAY_STORE_ERR_UNKNOWN_POS, RELAY_STORE_ERR_PURGED, RELAY_STORE_ERR_LMDB,
 // RELAY_STORE_ERR_CORRUPT.
 int relay_store_reader_seek_pos(relay_store_reader *r, const relay_store_pos *pos,
                                 dm_err *err);

@@ -152,8 +152,11 @@ done:
 static bool pass(relay_store_reader *r, const relay_store_event *ev, bool starts)
 {
     if (r->skip == SKIP_POS) {
-        if (ev->epoch == r->target.epoch && strcmp(ev->file, r->target.file) == 0 &&
-            ev->pos < r->target.pos)
+        // Before the target: an earlier epoch, an earlier file of its epoch (a target in a
+        // file not stored yet), or an earlier position in its file.
+        int fc = strcmp(ev->file, r->target.file);
+        if (ev->epoch < r->target.epoch ||
+            (ev->epoch == r->target.epoch && (fc < 0 || (fc == 0 && ev->pos < r->target.pos))))
             return false;
     } else if (r->skip == SKIP_GTID) {
         if (starts)
@@ -220,6 +223,47 @@ int relay_store_reader_wait(relay_store_reader *r, unsigned timeout_ms, dm_err *
     return rc;
 }
 
+// after_every_file tells whether (pos->epoch, pos->file) sorts after every file stored (in
+// any epoch): a file the relay has not reached yet, rather than one it never held.
+static int after_every_file(bool *out, MDB_txn *txn, relay_store *s, const relay_store_pos *pos,
+                            dm_err *err)
+{
+    uint8_t k[4 + RELAY_STORE_FILE_MAX];
+    size_t kl;
+    MDB_cursor *cur = NULL;
+    *out = false;
+    if (rs_key_fname(k, &kl, pos->epoch, pos->file))
+        return 0;
+    int mrc = mdb_cursor_open(txn, s->db_fnames, &cur);
+    if (mrc)
+        return rs_lmdb_err(err, mrc, "opening a cursor");
+    MDB_val key = {kl, k}, val;
+    mrc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
+    mdb_cursor_close(cur);
+    if (mrc == MDB_NOTFOUND) {
+        *out = true;
+        return 0;
+    }
+    return mrc ? rs_lmdb_err(err, mrc, "reading the file index") : 0;
+}
+
+// next_segment_id gives the id the next stored segment will have.
+static int next_segment_id(uint64_t *out, MDB_txn *txn, relay_store *s, dm_err *err)
+{
+    MDB_cursor *sc = NULL;
+    MDB_val sk, sv;
+    *out = 0;
+    int mrc = mdb_cursor_open(txn, s->db_seg, &sc);
+    if (mrc)
+        return rs_lmdb_err(err, mrc, "opening a cursor");
+    if (mdb_cursor_get(sc, &sk, &sv, MDB_LAST) == 0)
+        *out = rs_get_be64(sk.mv_data) + 1;
+    mdb_cursor_close(sc);
+    if (*out == 0)
+        *out = visible_now(s) + 1;
+    return 0;
+}
+
 int relay_store_reader_seek_pos(relay_store_reader *r, const relay_store_pos *pos, dm_err *err)
 {
     relay_store *s = r->s;
@@ -235,9 +279,23 @@ int relay_store_reader_seek_pos(relay_store_reader *r, const relay_store_pos *po
     if ((rc = rs_read_begin(&txn, s, err)))
         return rc;
     if (rs_lookup_fileno(&fno, txn, s, pos->epoch, pos->file) != 0) {
-        rc = dm_err_set(err, RELAY_STORE_ERR_UNKNOWN_POS, DM_ERR_SCOPE_INTERNAL,
-                        "relay store: position epoch %u %s:%llu names a file not in the store",
-                        pos->epoch, pos->file, (unsigned long long)pos->pos);
+        bool future = false;
+        if ((rc = after_every_file(&future, txn, s, pos, err)))
+            goto done;
+        if (!future) {
+            rc = dm_err_set(err, RELAY_STORE_ERR_UNKNOWN_POS, DM_ERR_SCOPE_INTERNAL,
+                            "relay store: position epoch %u %s:%llu names a file not in the "
+                            "store",
+                            pos->epoch, pos->file, (unsigned long long)pos->pos);
+            goto done;
+        }
+        // A file after every stored one: the relay has not reached it yet. Wait for it.
+        if ((rc = next_segment_id(&next_id, txn, s, err)))
+            goto done;
+        r->next_seg = next_id;
+        r->strict = true;
+        r->skip = SKIP_POS;
+        r->target = *pos;
         goto done;
     }
     if ((rc = mdb_cursor_open(txn, s->db_pos, &cur))) {

@@ -113,7 +113,7 @@ if "$APPLIERD" run --source "$TEST_TMP/source.yaml" --task "$TEST_TMP/task-rej.y
 fi
 grep -q 'code=34001' "$TEST_TMP/rej.log" || fail "rejected table: wrong code: $(tail -1 "$TEST_TMP/rej.log")"
 grep -q 'loading `rejdb`.`t`' "$TEST_TMP/rej.log" || fail "error does not name the table"
-grep -q 'LOAD DATA LOCAL INFILE .chunk. INTO TABLE `rejdb`.`t`' "$TEST_TMP/rej.log" || fail "error does not show the statement"
+grep -q 'LOAD DATA LOCAL INFILE .chunk. REPLACE INTO TABLE `rejdb`.`t`' "$TEST_TMP/rej.log" || fail "error does not show the statement"
 grep -q "Unknown column 'b'" "$TEST_TMP/rej.log" || fail "error lacks the server's cause"
 grep -q '"stage":"Paused"' "$TEST_TMP/rej.out" || fail "status should be Paused"
 sql "$down" "ALTER TABLE rejdb.t ADD COLUMN b INT"

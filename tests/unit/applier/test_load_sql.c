@@ -98,8 +98,24 @@ static void test_insert_head(void **state)
                     .cols = cols2, .n_cols = 2, .key = key0, .n_key = 1};
     dm_buf b;
     dm_buf_init(&b);
-    assert_int_equal(load_insert_head(&b, &t), 0);
+    assert_int_equal(load_insert_head(&b, &t, LOAD_DUP_ERROR), 0);
     assert_string_equal(b.data, "INSERT INTO `d`.`all` (`id`,`v```) VALUES ");
+    dm_buf_reset(&b);
+    assert_int_equal(load_insert_head(&b, &t, LOAD_DUP_REPLACE), 0);
+    assert_string_equal(b.data, "REPLACE INTO `d`.`all` (`id`,`v```) VALUES ");
+    dm_buf_reset(&b);
+    assert_int_equal(load_insert_head(&b, &t, LOAD_DUP_IGNORE), 0);
+    assert_string_equal(b.data, "INSERT IGNORE INTO `d`.`all` (`id`,`v```) VALUES ");
+    load_dup d;
+    dm_err e;
+    assert_int_equal(load_dup_parse(&d, NULL, &e), 0);
+    assert_int_equal(d, LOAD_DUP_REPLACE);
+    assert_int_equal(load_dup_parse(&d, "ignore", &e), 0);
+    assert_int_equal(d, LOAD_DUP_IGNORE);
+    assert_int_equal(load_dup_parse(&d, "error", &e), 0);
+    assert_int_equal(d, LOAD_DUP_ERROR);
+    assert_int_equal(load_dup_parse(&d, "merge", &e), DM_ERR_INVALID_ARG);
+    assert_non_null(strstr(e.message, "merge"));
     dm_buf_fini(&b);
 }
 
@@ -196,14 +212,15 @@ static void test_load_data_sql(void **state)
                     .cols = cols, .n_cols = 3};
     dm_buf b;
     dm_buf_init(&b);
-    assert_int_equal(load_data_sql(&b, &t), 0);
-    assert_string_equal(b.data, "LOAD DATA LOCAL INFILE 'chunk' INTO TABLE `d`.`x` CHARACTER SET binary "
+    assert_int_equal(load_data_sql(&b, &t, LOAD_DUP_REPLACE), 0);
+    assert_string_equal(b.data, "LOAD DATA LOCAL INFILE 'chunk' REPLACE INTO TABLE `d`.`x` CHARACTER SET binary "
                                 "FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY "
                                 "'\\n' (@v0,@v1,`t`) SET `id` = @v0,`b` = CAST(@v1 AS UNSIGNED)");
     cols[0].auto_increment = false;
     cols[1].read = DUMP_COL_PLAIN;
     dm_buf_reset(&b);
-    assert_int_equal(load_data_sql(&b, &t), 0);
+    assert_int_equal(load_data_sql(&b, &t, LOAD_DUP_IGNORE), 0);
+    assert_non_null(strstr(b.data, "'chunk' IGNORE INTO TABLE"));
     assert_non_null(strstr(b.data, "(`id`,`b`,`t`)"));
     assert_null(strstr(b.data, ") SET "));
     dm_buf_fini(&b);

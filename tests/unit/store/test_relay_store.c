@@ -429,10 +429,12 @@ static void test_rotation_epochs_seek_pos(void **st)
     assert_int_equal(relay_store_reader_next(&ev, r, NULL), 0);
     assert_int_equal(ev.epoch, 2);
     assert_int_equal(ev.data[4], EV_FDE);
-    // unknown file
-    snprintf(p.file, sizeof(p.file), "bin.000009");
+    // a file never stored, before stored ones: unknown
+    p.epoch = 1;
+    snprintf(p.file, sizeof(p.file), "bin.000000");
     assert_int_equal(relay_store_reader_seek_pos(r, &p, &e), RELAY_STORE_ERR_UNKNOWN_POS);
-    assert_non_null(strstr(e.message, "bin.000009"));
+    assert_non_null(strstr(e.message, "bin.000000"));
+    p.epoch = 2;
     // past the end: END now, the event once appended
     p.epoch = 2;
     snprintf(p.file, sizeof(p.file), "bin.000001");
@@ -443,6 +445,18 @@ static void test_rotation_epochs_seek_pos(void **st)
     assert_int_equal(relay_store_flush(w.s, NULL), 0);
     assert_int_equal(relay_store_reader_next(&ev, r, NULL), 0);
     assert_int_equal(ev.pos, p.pos);
+    // a file after every stored one: not reached yet; what comes before it is skipped
+    snprintf(p.file, sizeof(p.file), "bin.000009");
+    p.pos = 4;
+    assert_int_equal(relay_store_reader_seek_pos(r, &p, NULL), 0);
+    assert_int_equal(relay_store_reader_next(&ev, r, NULL), RELAY_STORE_END);
+    st_trx(&w, 1, 100, true);
+    st_new_file(&w, "bin.000009");
+    assert_int_equal(relay_store_flush(w.s, NULL), 0);
+    assert_int_equal(relay_store_reader_next(&ev, r, NULL), 0);
+    assert_string_equal(ev.file, "bin.000009");
+    assert_int_equal(ev.pos, 4);
+    assert_int_equal(ev.data[4], EV_FDE);
     // the FDE of a file
     {
         dm_buf fde;
@@ -1031,8 +1045,9 @@ static void test_open_errors_and_empty_store(void **st)
     assert_int_equal(gtid_set_create(&g, GTID_FLAVOR_MYSQL, NULL), 0);
     assert_int_equal(relay_store_reader_seek_gtid(r, g, NULL), 0);
     assert_int_equal(relay_store_reader_next(&ev, r, NULL), RELAY_STORE_END);
-    assert_int_equal(relay_store_reader_seek_pos(r, &(relay_store_pos){1, "x", 4}, &e),
-                     RELAY_STORE_ERR_UNKNOWN_POS);
+    // nothing stored yet: any position is still to come
+    assert_int_equal(relay_store_reader_seek_pos(r, &(relay_store_pos){1, "x", 4}, &e), 0);
+    assert_int_equal(relay_store_reader_next(&ev, r, NULL), RELAY_STORE_END);
     {
         dm_buf b;
         relay_store_segment_info info;
