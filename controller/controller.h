@@ -37,6 +37,12 @@ typedef struct controller_opts {
     const char *data_dir;      // required: the LMDB state directory
     int64_t keepalive_ttl_ms;  // 0 = 10000
     int64_t resume_min_ms;     // first auto-resume backoff when the source sets none; 0 = 1000
+    // How long pause-task/stop-task wait (real time, within the call) for the appliers to
+    // report the subtasks stopped; 0 = 2 x keepalive_ttl_ms.
+    int64_t op_wait_ms;
+    // How long query-status waits (real time) for a bound, live applier that has not reported
+    // since the controller started; 0 = 3000, negative = no wait.
+    int64_t status_wait_ms;
     // Clock in milliseconds (monotonic); NULL = CLOCK_MONOTONIC. Tests inject their own.
     int64_t (*clock)(void *arg);
     void *clock_arg;
