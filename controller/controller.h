@@ -9,6 +9,9 @@
 // Threading: controller_handle runs on any number of dm_rpc workers; controller_tick on one
 // thread (controller_start runs it every 500 ms). One mutex guards the state; calls to
 // members (purge-relay, handle-error) and to the downstream (remove-meta) run without it.
+// pause-task/stop-task (until the appliers report the subtasks stopped, op_wait_ms) and
+// query-status (after a restart, for the appliers' first reports, status_wait_ms) block
+// their caller for a bounded real time, waiting on a condition the keepalives signal.
 //
 // Error codes (controller class, 38001-38999; 38001-38009 are ctl_store.h's):
 //   CTL_ERR_NAME_TAKEN      38010  register: the name is alive at another address
