@@ -665,7 +665,7 @@ static int m_keepalive(json_t **out, controller *c, json_t *p, dm_err *err)
     json_object_set_new(l, "last_seen", json_integer(now));
     json_object_set_new(l, "alive", json_true());
     json_t *status = json_object_get(p, "status");
-    json_object_set(l, "status", json_is_object(status) ? status : json_object());
+    json_object_set_new(l, "status", json_is_object(status) ? json_incref(status) : json_object());
     // This status reflects what the previous reply carried (the member reconciled to it).
     json_object_set_new(l, "status_epoch", json_integer(jint(l, "reply_epoch")));
     json_object_set_new(l, "reply_epoch", json_integer(c->epoch));
@@ -1111,15 +1111,13 @@ static int m_operate_task(json_t **out, controller *c, json_t *p, const char *op
         ok = false;
     }
     rc = persist(c, "task", name, t, err);
-    if (!rc && (stop || pause))
-        ok = wait_stopped(c, name, list, epoch, stop) && ok;
+    bool stopped = rc || !(stop || pause) || wait_stopped(c, name, list, epoch, stop);
     pthread_mutex_unlock(&c->mu);
     if (rc)
         goto done;
-    dm_info(COMP, "task %s: %s%s", name, op, ok ? "" : " (not complete)");
-    *out = json_pack("{s:s, s:b, s:s, s:O}", "op", op, "result", ok, "msg", "", "sources", list);
-    if (*out && !ok && (stop || pause))
-        json_object_set_new(*out, "msg", json_string("some subtasks did not stop in time; see the sources' msg"));
+    dm_info(COMP, "task %s: %s%s", name, op, stopped ? "" : " (not all stopped in time)");
+    *out = json_pack("{s:s, s:b, s:s, s:O}", "op", op, "result", ok && stopped, "msg",
+                     stopped ? "" : "some subtasks did not stop in time; see the sources' msg", "sources", list);
 done:
     json_decref(only);
     json_decref(list);

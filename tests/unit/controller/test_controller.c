@@ -408,6 +408,7 @@ static void test_pause_stop_wait(void **state)
     r = call(c, "stop-task", json_pack("{s:s}", "name", "t"));
     assert_false(result_of(r));
     assert_non_null(strstr(first_msg(r), "worker applier-1 has not reported the subtask of task t for source s1 stopped"));
+    assert_string_equal(json_string_value(json_object_get(r, "msg")), "some subtasks did not stop in time; see the sources' msg");
     json_decref(r);
     r = keepalive(c, "applier-1", report("Running", 1, 0));
     assert_int_equal(json_array_size(json_object_get(r, "subtasks")), 0); // told to stop it
