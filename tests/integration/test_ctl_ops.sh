@@ -53,7 +53,9 @@ grep -q '^dm_controller_subtask_stage{task="t",source="mysql-01",stage="Running"
 grep -q '^dm_controller_member_alive{name="applier-1",role="applier"} 1$' "$TEST_TMP/metrics" || fail "member metric"
 
 # pause / resume
+t0=$(date +%s%N)
 res=$(call pause-task '{"name":"t"}')
+echo "pause-task replied after $((($(date +%s%N) - t0) / 1000000)) ms" >&2
 [ "$(echo "$res" | jget 'r["op"]+str(r["result"])')" == PauseTrue ] || fail "pause-task: $res"
 [ "$(stage)" == Paused ] || fail "not Paused right after pause-task: $(stage)"
 sql "$up" "INSERT INTO d.t VALUES (1001, 1)"
@@ -96,7 +98,9 @@ for i in $(seq 1 40); do [ "$(sql "$down" "SELECT COUNT(*) FROM d.t3")" == 1 ] &
 [ "$(sql "$down" "SELECT COUNT(*) FROM d.t3")" == 1 ] || fail "rows after the second skipped DDL did not replicate"
 
 # stop-task keeps dm_meta and data; start-task resumes from the checkpoint
+t0=$(date +%s%N)
 call stop-task '{"name":"t"}' | jget 'r["op"]' | grep -q Stop || fail "stop-task"
+echo "stop-task replied after $((($(date +%s%N) - t0) / 1000000)) ms" >&2
 [ "$(stage)" == absent ] || fail "stop-task left the task"
 [ "$(sql "$down" "SELECT COUNT(*) FROM dm_meta.t_syncer_checkpoint WHERE is_global = 1")" == 1 ] || fail "stop-task removed dm_meta"
 [ "$(count)" == 1001 ] || fail "stop-task touched the data"
