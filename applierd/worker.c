@@ -333,13 +333,18 @@ static json_t *status_json(worker *w)
     json_t *arr = json_array();
     pthread_mutex_lock(&w->mu);
     for (wsub *s = w->subs; s; s = s->next) {
-        if (s->remove)
-            continue;
         bool done = atomic_load(&s->done);
+        // A subtask told to go is reported until its thread has returned: the controller
+        // answers stop-task (and lets start-task --remove-meta run) only once it is gone.
+        if (s->remove && done)
+            continue;
         json_t *st = s->st ? subtask_status_json(s->st) : NULL;
         const char *stage = json_string_value(json_object_get(st, "stage"));
         const char *unit = json_string_value(json_object_get(st, "unit"));
         json_t *e = json_null();
+        // Paused/Finished mean "stopped" to the controller: not before the thread returned.
+        if (!done && stage && (strcmp(stage, "Paused") == 0 || strcmp(stage, "Finished") == 0))
+            stage = "Running";
         if (done) {
             // An rc caused by our own stop request is no error.
             bool failed = s->rc && !(s->stop_asked && (s->rc == SUBTASK_ERR_STOPPED || s->rc == DM_ERR_CANCELLED));

@@ -12,6 +12,14 @@
 // an applier restarts a subtask that stopped with an error only when the generation grows
 // (resume-task, auto-resume).
 //
+// Stopping: pause-task and stop-task change the desired state and then wait (bounded) until
+// each applier reports the subtask stopped; stop-task marks a subtask "Stopped" and it is
+// removed only once its applier reports it gone (or the applier is offline), so query-status
+// shows a subtask that still runs and start-task cannot start or remove-meta under it.
+// A report counts only when the reply to the member's previous keepalive already carried the
+// change (epochs: each pause/stop bumps c->epoch; a member's "status_epoch" is the epoch its
+// previous reply carried), since an applier reconciles to a reply before its next keepalive.
+//
 // Fencing: a member that misses its TTL is offline and its work moves only then; an
 // applier measures its own TTL from the send time of its last acknowledged keepalive, which
 // is earlier than the controller's receive time, so it stops its subtasks first.
@@ -40,11 +48,13 @@ struct controller {
     char *name, *addr;
     ctl_store *store;
     pthread_mutex_t mu;
+    pthread_cond_t report_cv; // broadcast on each keepalive and tick (waits in pause/stop/query)
+    json_int_t epoch;         // bumped by each pause/stop: see op_epoch_reached
     json_t *sources; // id -> document
     json_t *tasks;   // name -> document
     json_t *members; // name -> document
-    json_t *live;    // member name -> {"last_seen", "alive", "status"}
-    json_t *subrt;   // "task\tsource" -> {"status", "retry_at", "resumed_at", "gen"}
+    json_t *live;    // member name -> {"last_seen", "alive", "status", "status_epoch", "reply_epoch"}
+    json_t *subrt;   // "task\tsource" -> {"report", "retry_at", "resumed_at", "stop_epoch"}
     dm_rpc_server *srv;
     pthread_t tick_th;
     bool tick_started;
@@ -177,6 +187,116 @@ static void subrt_del(controller *c, const char *task, const char *source)
 
 // ---- membership -----------------------------------------------------------------------
 
+// find_report returns applier w's latest report of subtask tn/sn (NULL when it reports none).
+static json_t *find_report(controller *c, const char *w, const char *tn, const char *sn)
+{
+    size_t i;
+    json_t *r;
+    json_t *ls = json_object_get(json_object_get(c->live, w), "status");
+    json_array_foreach(json_object_get(ls, "subtasks"), i, r) if (strcmp(jstr(r, "task"), tn) == 0 &&
+                                                                   strcmp(jstr(r, "source"), sn) == 0) return r;
+    return NULL;
+}
+
+static bool member_alive(controller *c, const char *name);
+
+// sub_stopped tells whether subtask tn/sn (desired document st) is stopped on its applier
+// by a report that reflects epoch: gone from the report (need_gone) or reported Paused or
+// Finished. An unbound subtask or one on an offline applier counts as stopped. mu held.
+static bool sub_stopped(controller *c, const char *tn, const char *sn, json_t *st, json_int_t epoch, bool need_gone)
+{
+    const char *w = jstr(st, "worker");
+    if (!*w || !member_alive(c, w))
+        return true;
+    json_t *l = json_object_get(c->live, w);
+    if (!json_object_get(l, "status") || jint(l, "status_epoch") < epoch)
+        return false;
+    json_t *r = find_report(c, w, tn, sn);
+    if (!r)
+        return true;
+    const char *stage = jstr(r, "stage");
+    return !need_gone && (strcmp(stage, "Paused") == 0 || strcmp(stage, "Finished") == 0);
+}
+
+// running_elsewhere finds a live applier that reports a subtask of task tn (for source sn,
+// or any source when sn is NULL) that is not the desired subtask bound to it: a subtask
+// still running after a stop. Returns the applier's name and sets *src. mu held.
+static const char *running_elsewhere(controller *c, const char *tn, const char *sn, const char **src)
+{
+    const char *w;
+    json_t *l;
+    json_object_foreach(c->live, w, l) {
+        if (!json_is_true(json_object_get(l, "alive")))
+            continue;
+        size_t i;
+        json_t *r;
+        json_array_foreach(json_object_get(json_object_get(l, "status"), "subtasks"), i, r) {
+            if (strcmp(jstr(r, "task"), tn) != 0 || (sn && strcmp(jstr(r, "source"), sn) != 0))
+                continue;
+            *src = jstr(r, "source");
+            return w;
+        }
+    }
+    return NULL;
+}
+
+// reap removes the Stopped subtasks their appliers no longer run (and tasks left empty).
+// Called with mu held.
+static void reap(controller *c)
+{
+    const char *tn, *sn;
+    json_t *t, *st, *tmp, *tmp2;
+    dm_err e;
+    dm_err_clear(&e);
+    json_object_foreach_safe(c->tasks, tmp, tn, t) {
+        json_t *subs = json_object_get(t, "subtasks");
+        bool changed = false;
+        json_object_foreach_safe(subs, tmp2, sn, st) {
+            if (strcmp(jstr(st, "stage"), "Stopped") != 0)
+                continue;
+            json_t *rt = subrt_get(c, tn, sn, false);
+            json_int_t ep = jint(rt, "stop_epoch");
+            if (!sub_stopped(c, tn, sn, st, ep ? ep : 1, true))
+                continue;
+            dm_info(COMP, "subtask %s/%s stopped on applier '%s': removed", tn, sn, jstr(st, "worker"));
+            subrt_del(c, tn, sn);
+            json_object_del(subs, sn);
+            changed = true;
+        }
+        if (!changed)
+            continue;
+        if (json_object_size(subs) == 0) {
+            if (persist(c, "task", tn, NULL, &e) == 0)
+                json_object_del(c->tasks, tn);
+            else
+                dm_error(COMP, "removing task %s: %s", tn, e.message);
+        } else if (persist(c, "task", tn, t, &e)) {
+            dm_error(COMP, "saving task %s: %s", tn, e.message);
+        }
+    }
+}
+
+// realtime_in is the CLOCK_REALTIME time ms from now (pthread_cond_timedwait's clock).
+static struct timespec realtime_in(int64_t ms)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    ts.tv_sec += ms / 1000;
+    ts.tv_nsec += (ms % 1000) * 1000000L;
+    if (ts.tv_nsec >= 1000000000L) {
+        ts.tv_sec++;
+        ts.tv_nsec -= 1000000000L;
+    }
+    return ts;
+}
+
+// wait_report waits on report_cv for at most slice_ms (real time). mu held.
+static void wait_report(controller *c, int64_t slice_ms)
+{
+    struct timespec ts = realtime_in(slice_ms);
+    pthread_cond_timedwait(&c->report_cv, &c->mu, &ts);
+}
+
 static bool member_alive(controller *c, const char *name)
 {
     json_t *l = json_object_get(c->live, name);
@@ -295,7 +415,7 @@ static void schedule(controller *c)
         bool changed = false;
         json_object_foreach(json_object_get(t, "subtasks"), sn, st) {
             const char *w = jstr(st, "worker");
-            if (*w && member_alive(c, w))
+            if ((*w && member_alive(c, w)) || strcmp(jstr(st, "stage"), "Stopped") == 0)
                 continue;
             const char *to = pick_member(c, "applier", false);
             if (!*to || strcmp(to, w) == 0)
@@ -363,7 +483,9 @@ void controller_tick(controller *c)
         if (changed && persist(c, "task", tn, t, &e))
             dm_error(COMP, "saving task %s: %s", tn, e.message);
     }
+    reap(c);
     schedule(c);
+    pthread_cond_broadcast(&c->report_cv);
     pthread_mutex_unlock(&c->mu);
 }
 
@@ -372,13 +494,7 @@ static void *tick_main(void *arg)
     controller *c = arg;
     pthread_mutex_lock(&c->stop_mu);
     while (!c->stopping) {
-        struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        ts.tv_nsec += TICK_MS * 1000000L;
-        if (ts.tv_nsec >= 1000000000L) {
-            ts.tv_sec++;
-            ts.tv_nsec -= 1000000000L;
-        }
+        struct timespec ts = realtime_in(TICK_MS);
         pthread_cond_timedwait(&c->stop_cv, &c->stop_mu, &ts);
         if (c->stopping)
             break;
@@ -492,7 +608,7 @@ static json_t *desired_applier(controller *c, const char *name)
     json_t *t, *st;
     json_object_foreach(c->tasks, tn, t) json_object_foreach(json_object_get(t, "subtasks"), sn, st)
     {
-        if (strcmp(jstr(st, "worker"), name) != 0)
+        if (strcmp(jstr(st, "worker"), name) != 0 || strcmp(jstr(st, "stage"), "Stopped") == 0)
             continue;
         json_t *src = json_object_get(c->sources, sn);
         json_t *relay = json_object_get(src, "relay");
@@ -549,13 +665,18 @@ static int m_keepalive(json_t **out, controller *c, json_t *p, dm_err *err)
     json_object_set_new(l, "last_seen", json_integer(now));
     json_object_set_new(l, "alive", json_true());
     json_t *status = json_object_get(p, "status");
-    json_object_set(l, "status", status ? status : json_null());
+    json_object_set_new(l, "status", json_is_object(status) ? json_incref(status) : json_object());
+    // This status reflects what the previous reply carried (the member reconciled to it).
+    json_object_set_new(l, "status_epoch", json_integer(jint(l, "reply_epoch")));
+    json_object_set_new(l, "reply_epoch", json_integer(c->epoch));
     if (strcmp(jstr(doc, "role"), "applier") == 0) {
         note_applier_status(c, name, status, now);
+        reap(c);
         *out = desired_applier(c, name);
     } else {
         *out = desired_relayd(c, name);
     }
+    pthread_cond_broadcast(&c->report_cv);
     if (!*out)
         rc = nomem(err);
 done:
@@ -784,24 +905,46 @@ static int m_start_task(json_t **out, controller *c, json_t *p, dm_err *err)
         *out = reply_msg(false, "%s", msg);
         goto done;
     }
+    bool rm = json_is_true(json_object_get(p, "remove_meta"));
     pthread_mutex_lock(&c->mu);
     msg[0] = '\0';
+    json_t *old_subs = json_object_get(json_object_get(c->tasks, t->name), "subtasks");
     for (size_t i = 0; i < t->n_instances && !msg[0]; i++) {
-        const char *id = t->instances[i].source_id;
+        const char *id = t->instances[i].source_id, *src = NULL, *w;
+        json_t *old = json_object_get(old_subs, id);
         if (json_array_size(only) && !list_has(only, id))
             continue;
         if (!json_object_get(c->sources, id))
             snprintf(msg, sizeof(msg), "source %s of task %s not found; create it with operate-source create", id,
                      t->name);
-        else if (json_object_get(json_object_get(json_object_get(c->tasks, t->name), "subtasks"), id))
+        else if (old && strcmp(jstr(old, "stage"), "Stopped") == 0)
+            snprintf(msg, sizeof(msg),
+                     "subtask of task %s for source %s is still stopping on worker %s; wait until query-status "
+                     "no longer shows it",
+                     t->name, id, jstr(old, "worker"));
+        else if (old)
             snprintf(msg, sizeof(msg), "subtask of task %s for source %s has already been started", t->name, id);
+        else if ((w = running_elsewhere(c, t->name, id, &src)))
+            snprintf(msg, sizeof(msg), "subtask of task %s for source %s is still running on worker %s; wait for it to stop",
+                     t->name, id, w);
+    }
+    // remove-meta drops the checkpoints of every source: no subtask of the task may run.
+    const char *sn0, *src = NULL, *w;
+    json_t *st0;
+    if (rm && !msg[0]) {
+        json_object_foreach(old_subs, sn0, st0) if (!msg[0]) snprintf(
+            msg, sizeof(msg), "cannot remove the meta of task %s: its subtask for source %s still exists (%s on worker %s)",
+            t->name, sn0, jstr(st0, "stage"), jstr(st0, "worker"));
+        if (!msg[0] && (w = running_elsewhere(c, t->name, NULL, &src)))
+            snprintf(msg, sizeof(msg), "cannot remove the meta of task %s: its subtask for source %s still runs on worker %s",
+                     t->name, src, w);
     }
     pthread_mutex_unlock(&c->mu);
     if (msg[0]) {
         *out = reply_msg(false, "%s", msg);
         goto done;
     }
-    if (json_is_true(json_object_get(p, "remove_meta"))) {
+    if (rm) {
         dm_err me;
         dm_err_clear(&me);
         if (remove_meta(t, &me)) {
@@ -849,6 +992,62 @@ done:
     return rc;
 }
 
+// still_running tells whether a stop (or pause) of subtask tn/sn at epoch still waits for
+// its applier. st NULL: stopped and removed. A subtask started (resumed) again meanwhile is
+// no longer waited for. mu held.
+static bool still_running(controller *c, const char *tn, const char *sn, json_t *st, json_int_t epoch, bool stop)
+{
+    if (!st || strcmp(jstr(st, "stage"), stop ? "Stopped" : "Paused") != 0)
+        return false;
+    return !sub_stopped(c, tn, sn, st, epoch, stop);
+}
+
+// wait_stopped waits (op_wait_ms, real time) until every subtask listed (list: source
+// entries of task tn) is stopped on its applier by a report reflecting epoch: gone for
+// stop, Paused/Finished for pause. Entries still running when time is up get result false
+// and a message. Returns whether all stopped. mu held (released while waiting).
+static bool wait_stopped(controller *c, const char *tn, json_t *list, json_int_t epoch, bool stop)
+{
+    int64_t deadline = mono_ms(NULL) + c->o.op_wait_ms;
+    for (;;) {
+        reap(c);
+        json_t *subs = json_object_get(json_object_get(c->tasks, tn), "subtasks");
+        size_t i, pending = 0;
+        json_t *e;
+        json_array_foreach(list, i, e) {
+            const char *sn = jstr(e, "source");
+            json_t *st = json_object_get(subs, sn);
+            if (json_is_true(json_object_get(e, "result")) && still_running(c, tn, sn, st, epoch, stop))
+                pending++;
+        }
+        int64_t left = deadline - mono_ms(NULL);
+        if (!pending)
+            return true;
+        if (left <= 0)
+            break;
+        wait_report(c, left < 100 ? left : 100);
+    }
+    json_t *subs = json_object_get(json_object_get(c->tasks, tn), "subtasks");
+    size_t i;
+    json_t *e;
+    bool ok = true;
+    json_array_foreach(list, i, e) {
+        const char *sn = jstr(e, "source");
+        json_t *st = json_object_get(subs, sn);
+        if (!json_is_true(json_object_get(e, "result")) || !still_running(c, tn, sn, st, epoch, stop))
+            continue;
+        char m[800];
+        snprintf(m, sizeof(m),
+                 "worker %s has not reported the subtask of task %s for source %s %s within %lld ms; it is "
+                 "told to, query-status shows when it has",
+                 jstr(st, "worker"), tn, sn, stop ? "stopped" : "paused", (long long)c->o.op_wait_ms);
+        json_object_set_new(e, "result", json_false());
+        json_object_set_new(e, "msg", json_string(m));
+        ok = false;
+    }
+    return ok;
+}
+
 // m_operate_task serves stop-task, pause-task and resume-task.
 static int m_operate_task(json_t **out, controller *c, json_t *p, const char *op, dm_err *err)
 {
@@ -875,15 +1074,26 @@ static int m_operate_task(json_t **out, controller *c, json_t *p, const char *op
     const char *sn;
     json_t *st, *tmp;
     bool ok = true;
+    bool stop = strcmp(op, "Stop") == 0, pause = strcmp(op, "Pause") == 0;
+    json_int_t epoch = stop || pause ? ++c->epoch : 0;
     json_object_foreach_safe(subs, tmp, sn, st) {
         if (json_array_size(only) && !list_has(only, sn))
             continue;
         json_array_append_new(list, source_entry(true, "", sn, jstr(st, "worker")));
-        if (strcmp(op, "Stop") == 0) {
-            subrt_del(c, name, sn);
-            json_object_del(subs, sn);
-        } else if (strcmp(op, "Pause") == 0) {
-            json_object_set_new(st, "stage", json_string("Paused"));
+        if (stop) {
+            // Removed once its applier reports it gone (reap).
+            json_t *rt = subrt_get(c, name, sn, true);
+            json_object_set_new(st, "stage", json_string("Stopped"));
+            json_object_del(rt, "retry_at");
+            json_object_set_new(rt, "stop_epoch", json_integer(epoch));
+        } else if (pause) {
+            if (strcmp(jstr(st, "stage"), "Stopped") != 0)
+                json_object_set_new(st, "stage", json_string("Paused"));
+        } else if (strcmp(jstr(st, "stage"), "Stopped") == 0) {
+            char m[600];
+            snprintf(m, sizeof(m), "subtask of task %s for source %s is being stopped", name, sn);
+            json_array_set_new(list, json_array_size(list) - 1, source_entry(false, m, sn, jstr(st, "worker")));
+            ok = false;
         } else {
             json_object_set_new(st, "stage", json_string("Running"));
             json_object_set_new(st, "generation", json_integer(jint(st, "generation") + 1));
@@ -900,18 +1110,14 @@ static int m_operate_task(json_t **out, controller *c, json_t *p, const char *op
         json_array_append_new(list, source_entry(false, m, json_string_value(v), ""));
         ok = false;
     }
-    if (json_object_size(subs) == 0) {
-        rc = persist(c, "task", name, NULL, err);
-        if (!rc)
-            json_object_del(c->tasks, name);
-    } else {
-        rc = persist(c, "task", name, t, err);
-    }
+    rc = persist(c, "task", name, t, err);
+    bool stopped = rc || !(stop || pause) || wait_stopped(c, name, list, epoch, stop);
     pthread_mutex_unlock(&c->mu);
     if (rc)
         goto done;
-    dm_info(COMP, "task %s: %s", name, op);
-    *out = json_pack("{s:s, s:b, s:s, s:O}", "op", op, "result", ok, "msg", "", "sources", list);
+    dm_info(COMP, "task %s: %s%s", name, op, stopped ? "" : " (not all stopped in time)");
+    *out = json_pack("{s:s, s:b, s:s, s:O}", "op", op, "result", ok && stopped, "msg",
+                     stopped ? "" : "some subtasks did not stop in time; see the sources' msg", "sources", list);
 done:
     json_decref(only);
     json_decref(list);
@@ -951,7 +1157,10 @@ static json_t *subtask_view(controller *c, const char *tn, const char *sn, json_
     const char *want = jstr(st, "stage");
     bool current = r && jint(r, "generation") == jint(st, "generation") && member_alive(c, jstr(st, "worker"));
     // A pause shows once the applier reports its subtask stopped (or the applier is gone).
-    const char *stage = current ? jstr(r, "stage") : strcmp(want, "Paused") == 0 ? "Paused" : "New";
+    const char *stage = current                            ? jstr(r, "stage")
+                        : strcmp(want, "Paused") == 0 ? "Paused"
+                        : strcmp(want, "Stopped") == 0 ? "Stopped"
+                                                       : "New";
     if (strcmp(want, "Paused") == 0 && strcmp(stage, "Finished") != 0 && strcmp(stage, "Running") != 0)
         stage = "Paused";
     if (!*stage)
@@ -980,6 +1189,27 @@ static const char *view_stage(json_t *v)
     return jstr(v, "stage");
 }
 
+// unreported_applier tells whether a live applier bound to a subtask of task tn (all tasks
+// when tn is empty; sources in only, when not empty) has sent no status since the
+// controller started. mu held.
+static bool unreported_applier(controller *c, const char *tn, json_t *only)
+{
+    const char *n, *sn;
+    json_t *t, *st;
+    json_object_foreach(c->tasks, n, t) {
+        if (*tn && strcmp(n, tn) != 0)
+            continue;
+        json_object_foreach(json_object_get(t, "subtasks"), sn, st) {
+            const char *w = jstr(st, "worker");
+            if ((json_array_size(only) && !list_has(only, sn)) || !*w || !member_alive(c, w))
+                continue;
+            if (!json_object_get(json_object_get(c->live, w), "status"))
+                return true;
+        }
+    }
+    return false;
+}
+
 static int m_query_status(json_t **out, controller *c, json_t *p, dm_err *err)
 {
     const char *name = jstr(p, "name");
@@ -988,6 +1218,13 @@ static int m_query_status(json_t **out, controller *c, json_t *p, dm_err *err)
     if ((rc = str_list(&only, p, "sources", err)))
         return rc;
     pthread_mutex_lock(&c->mu);
+    // After a restart the statuses come with the members' next keepalives (within ~1 s):
+    // wait for the live appliers bound to what is queried rather than show "New".
+    int64_t deadline = mono_ms(NULL) + c->o.status_wait_ms;
+    while (c->o.status_wait_ms > 0 && unreported_applier(c, name, only) && mono_ms(NULL) < deadline) {
+        int64_t left = deadline - mono_ms(NULL);
+        wait_report(c, left < 100 ? left : 100);
+    }
     if (!*name) {
         json_t *tasks = json_array();
         const char *tn, *sn;
@@ -1497,6 +1734,12 @@ int controller_create(controller **out, const controller_opts *opts, dm_err *err
     pthread_mutex_init(&c->mu, NULL);
     pthread_mutex_init(&c->stop_mu, NULL);
     pthread_cond_init(&c->stop_cv, NULL);
+    pthread_cond_init(&c->report_cv, NULL);
+    c->epoch = 1;
+    if (c->o.op_wait_ms <= 0)
+        c->o.op_wait_ms = 2 * c->o.keepalive_ttl_ms;
+    if (c->o.status_wait_ms == 0)
+        c->o.status_wait_ms = 3000;
     c->live = json_object();
     c->subrt = json_object();
     if (!c->name || !c->addr || !c->o.data_dir || !c->live || !c->subrt) {
@@ -1554,6 +1797,7 @@ void controller_destroy(controller *c)
     pthread_mutex_destroy(&c->mu);
     pthread_mutex_destroy(&c->stop_mu);
     pthread_cond_destroy(&c->stop_cv);
+    pthread_cond_destroy(&c->report_cv);
     free(c->name);
     free(c->addr);
     free((char *)c->o.data_dir);

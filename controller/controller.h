@@ -9,6 +9,9 @@
 // Threading: controller_handle runs on any number of dm_rpc workers; controller_tick on one
 // thread (controller_start runs it every 500 ms). One mutex guards the state; calls to
 // members (purge-relay, handle-error) and to the downstream (remove-meta) run without it.
+// pause-task/stop-task (until the appliers report the subtasks stopped, op_wait_ms) and
+// query-status (after a restart, for the appliers' first reports, status_wait_ms) block
+// their caller for a bounded real time, waiting on a condition the keepalives signal.
 //
 // Error codes (controller class, 38001-38999; 38001-38009 are ctl_store.h's):
 //   CTL_ERR_NAME_TAKEN      38010  register: the name is alive at another address
@@ -37,6 +40,12 @@ typedef struct controller_opts {
     const char *data_dir;      // required: the LMDB state directory
     int64_t keepalive_ttl_ms;  // 0 = 10000
     int64_t resume_min_ms;     // first auto-resume backoff when the source sets none; 0 = 1000
+    // How long pause-task/stop-task wait (real time, within the call) for the appliers to
+    // report the subtasks stopped; 0 = 2 x keepalive_ttl_ms.
+    int64_t op_wait_ms;
+    // How long query-status waits (real time) for a bound, live applier that has not reported
+    // since the controller started; 0 = 3000, negative = no wait.
+    int64_t status_wait_ms;
     // Clock in milliseconds (monotonic); NULL = CLOCK_MONOTONIC. Tests inject their own.
     int64_t (*clock)(void *arg);
     void *clock_arg;

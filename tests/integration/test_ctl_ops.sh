@@ -53,8 +53,11 @@ grep -q '^dm_controller_subtask_stage{task="t",source="mysql-01",stage="Running"
 grep -q '^dm_controller_member_alive{name="applier-1",role="applier"} 1$' "$TEST_TMP/metrics" || fail "member metric"
 
 # pause / resume
-call pause-task '{"name":"t"}' | jget 'r["op"]' | grep -q Pause || fail "pause-task"
-wait_stage Paused
+t0=$(date +%s%N)
+res=$(call pause-task '{"name":"t"}')
+echo "pause-task replied after $((($(date +%s%N) - t0) / 1000000)) ms" >&2
+[ "$(echo "$res" | jget 'r["op"]+str(r["result"])')" == PauseTrue ] || fail "pause-task: $res"
+[ "$(stage)" == Paused ] || fail "not Paused right after pause-task: $(stage)"
 sql "$up" "INSERT INTO d.t VALUES (1001, 1)"
 sleep 2
 [ "$(count)" == 1000 ] || fail "a paused task replicated"
@@ -95,9 +98,10 @@ for i in $(seq 1 40); do [ "$(sql "$down" "SELECT COUNT(*) FROM d.t3")" == 1 ] &
 [ "$(sql "$down" "SELECT COUNT(*) FROM d.t3")" == 1 ] || fail "rows after the second skipped DDL did not replicate"
 
 # stop-task keeps dm_meta and data; start-task resumes from the checkpoint
+t0=$(date +%s%N)
 call stop-task '{"name":"t"}' | jget 'r["op"]' | grep -q Stop || fail "stop-task"
+echo "stop-task replied after $((($(date +%s%N) - t0) / 1000000)) ms" >&2
 [ "$(stage)" == absent ] || fail "stop-task left the task"
-sleep 1.5
 [ "$(sql "$down" "SELECT COUNT(*) FROM dm_meta.t_syncer_checkpoint WHERE is_global = 1")" == 1 ] || fail "stop-task removed dm_meta"
 [ "$(count)" == 1001 ] || fail "stop-task touched the data"
 sql "$up" "INSERT INTO d.t VALUES (1002, 2)"
@@ -107,8 +111,8 @@ wait_count 1002
 [ "$(grep -c "resuming from checkpoint" "$TEST_TMP/applier-1.log")" -ge 1 ] || fail "the restart did not resume from the checkpoint"
 
 # remove_meta: a fresh migration (the user cleared the downstream database, as DM asks)
-call stop-task '{"name":"t"}' >/dev/null
-sleep 1.5
+res=$(call stop-task '{"name":"t"}')
+[ "$(echo "$res" | jget 'r["result"]')" == True ] || fail "stop-task (2): $res"
 sql "$down" "DROP DATABASE d"
 loads_before=$(grep -c "full phase finished" "$TEST_TMP/applier-1.log")
 start_task 1

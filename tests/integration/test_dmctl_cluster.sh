@@ -210,13 +210,9 @@ sleep 1
 kill -KILL "$ctl_pid"
 wait "$ctl_pid" 2>/dev/null || true
 start_ctl
-# The restarted controller knows the tasks from its store at once; their stages come with
-# the appliers' next keepalive (every second).
-for _ in $(seq 1 40); do
-  tasks=$("$DMCTL" query-status | jget '" ".join(sorted(t["taskName"]+"="+t["taskStatus"]+":"+",".join(t["sources"]) for t in r["tasks"]))')
-  [ "$tasks" == "dct1=Running:mysql-01 dct2=Running:mysql-02" ] && break
-  sleep 0.25
-done
+# The restarted controller knows the tasks from its store at once, and query-status waits
+# for the appliers' first keepalive (every second): whole at the first call.
+tasks=$("$DMCTL" query-status | jget '" ".join(sorted(t["taskName"]+"="+t["taskStatus"]+":"+",".join(t["sources"]) for t in r["tasks"]))')
 [ "$tasks" == "dct1=Running:mysql-01 dct2=Running:mysql-02" ] || fail "query-status after the restart: $tasks"
 wait_stage dct1 Running '*' 10
 wait_stage dct2 Running '*' 10
@@ -236,10 +232,9 @@ caught_up dct2 "$up2" 60
 
 # --- pause / resume -------------------------------------------------------------------------
 [ "$(dmctl pause-task dct2 | jget 'r["result"]')" == True ] || fail "pause-task"
-wait_stage dct2 Paused '*' 20
-# The controller answers Paused as soon as it wants the pause; the applier stops at its next
-# keepalive (every second), so give it two before writing (DM's pause-task waits for it).
-sleep 3
+# pause-task replies once the applier has stopped the subtask (as DM's).
+read -r _ s _ < <(stage dct2)
+[ "$s" == Paused ] || fail "stage right after pause-task: $s"
 [ "$(dmctl query-status | jget '[t["taskStatus"] for t in r["tasks"] if t["taskName"]=="dct2"][0]')" == Paused ] ||
   fail "task status while paused"
 sql "$up2" "INSERT INTO db2.sbtest1 (k, c, pad) VALUES (2, 'while-paused', 'x')"
@@ -275,8 +270,7 @@ caught_up dct2 "$up2" 60
 
 # --- stop keeps dm_meta; start resumes from it; --remove-meta starts over ----------------------
 [ "$(dmctl stop-task dct1 | jget 'r["result"]')" == True ] || fail "stop-task"
-# As with pause: the applier drops the subtask at its next keepalive (DM's stop-task waits).
-sleep 3
+# stop-task replies once the applier no longer runs the subtask (as DM's).
 set +e
 out=$("$DMCTL" query-status dct1)
 rc=$?
@@ -292,7 +286,6 @@ caught_up dct1 "$up1" 60
 [ "$(sql "$down" "SELECT COUNT(*) FROM db1.sbtest1 WHERE id = 7")" == 0 ] ||
   fail "start-task without --remove-meta ran the full phase again"
 [ "$(dmctl stop-task dct1 | jget 'r["result"]')" == True ] || fail "stop-task (2)"
-sleep 3
 # From scratch into an emptied downstream (this load unit INSERTs; rows already there would
 # be duplicates): the dump and load run again and the deleted row is back.
 sql "$down" "DROP DATABASE db1"
