@@ -17,6 +17,7 @@
 //      Transient errors are retried (the failing connection is reopened: upstream with a
 //      new snapshot); any other error stops the subtask after the chunks in flight.
 #include "subtask.h"
+#include "dm_time.h"
 
 #include <inttypes.h>
 #include <pthread.h>
@@ -101,13 +102,6 @@ struct subtask {
 static int nomem(dm_err *err)
 {
     return dm_err_set(err, DM_ERR_NOMEM, DM_ERR_SCOPE_INTERNAL, "out of memory");
-}
-
-static double now_s(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
 int subtask_create(subtask **out, const config_source *source, const config_task *task,
@@ -248,7 +242,7 @@ char *subtask_progress_text(char *out, size_t size, subtask *s)
 {
     pthread_mutex_lock(&s->mu);
     double pct = s->total_bytes ? 100.0 * (double)s->finished_bytes / (double)s->total_bytes : 0;
-    double el = s->started.tv_sec ? now_s() - ((double)s->started.tv_sec + (double)s->started.tv_nsec / 1e9) : 0;
+    double el = s->started.tv_sec ? dm_time_mono_s() - ((double)s->started.tv_sec + (double)s->started.tv_nsec / 1e9) : 0;
     double bps = el > 0 ? (double)(s->finished_bytes - s->run_start_bytes) / el : 0;
     double eta = bps > 0 ? (double)(s->total_bytes - s->finished_bytes) / bps : -1;
     snprintf(out, size,
@@ -271,7 +265,7 @@ json_t *subtask_status_json(subtask *s)
         return NULL;
     }
     pthread_mutex_lock(&s->mu);
-    double el = s->started.tv_sec ? now_s() - ((double)s->started.tv_sec + (double)s->started.tv_nsec / 1e9) : 0;
+    double el = s->started.tv_sec ? dm_time_mono_s() - ((double)s->started.tv_sec + (double)s->started.tv_nsec / 1e9) : 0;
     double bps = el > 0 ? (double)(s->finished_bytes - s->run_start_bytes) / el : 0;
     double eta = bps > 0 ? (double)(s->total_bytes - s->finished_bytes) / bps : -1;
     if (s->st == STAGE_FINISHED)
@@ -831,9 +825,7 @@ static int run_workers(subtask *s, dm_err *err)
     }
     pthread_mutex_lock(&s->mu);
     while (s->running > 0) {
-        struct timespec dl;
-        clock_gettime(CLOCK_REALTIME, &dl);
-        dl.tv_sec += s->log_interval_s;
+        struct timespec dl = dm_time_deadline_ms((int64_t)s->log_interval_s * 1000);
         if (pthread_cond_timedwait(&s->cv, &s->mu, &dl) != 0 && s->running > 0) {
             pthread_mutex_unlock(&s->mu);
             dm_info("load", "%s", subtask_progress_text(line, sizeof(line), s));

@@ -23,6 +23,7 @@
 // lost connection during COMMIT leaves unknown whether it was applied.
 
 #include "sync.h"
+#include "dm_time.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -176,18 +177,11 @@ struct sync_unit {
     uint64_t total_trx;
     uint32_t last_ts;         // header timestamp of the last data event read
     bool caught_up;           // the source had nothing newer at the last read
-    double run_started;       // now_s() when sync_run began
+    double run_started;       // dm_time_mono_s() when sync_run began
 };
 
 // ---------------------------------------------------------------------------------------
 // helpers
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 // loc_set_file copies a binlog file name into a location (names longer than the column
 // cannot come from a server: MariaDB limits them to 255 bytes, the column to 128).
@@ -255,7 +249,7 @@ static bool retry_after(sync_unit *s, MYSQL **conn, int rc, const dm_err *e, con
 {
     if (rc != DM_ERR_DB_RETRYABLE && rc != DM_ERR_DB_CONNECT)
         return false;
-    if (stopping(s) || now_s() - since >= RETRY_BUDGET_S)
+    if (stopping(s) || dm_time_mono_s() - since >= RETRY_BUDGET_S)
         return false;
     char buf[2048];
     dm_warn(LOGC, "%s: transient error, retrying (attempt %u): %s", who, attempt + 1,
@@ -427,7 +421,7 @@ static int flush_batch(worker *w)
         return 0;
     dm_err e;
     int rc = 0;
-    double since = now_s();
+    double since = dm_time_mono_s();
     // Merging changes of one row is an optimisation: out of memory leaves the batch as it is.
     if (!w->s->no_compact)
         (void)dml_compact(w->batch, &w->nbatch, NULL);
@@ -800,7 +794,7 @@ static int show_table(MYSQL_RES **out, sync_unit *s, const char *what, const cha
         dm_buf_fini(&b);
         return nomem(err);
     }
-    double since = now_s();
+    double since = dm_time_mono_s();
     for (unsigned attempt = 0;; attempt++) {
         if (!(rc = connect_or_reuse(s, err))) {
             rc = dm_mysql_query(out, s->ctl, b.data, err);
@@ -1365,7 +1359,7 @@ static int plan_ddl(char ***out, size_t *n_out, sync_unit *s, ddl_stmt *st, cons
 static int exec_ddl(sync_unit *s, const char *sql, const evsource_event *ev, bool safe,
                     dm_err *err)
 {
-    double since = now_s();
+    double since = dm_time_mono_s();
     for (unsigned attempt = 0;; attempt++) {
         int rc = connect_or_reuse(s, err);
         if (!rc && !(rc = dm_mysql_exec(s->ctl, sql, err)))
@@ -1561,7 +1555,7 @@ static int on_trx_end(sync_unit *s, const evsource_event *ev, dm_err *err)
         s->ddl_done = false;
         checkpoint_loc l;
         checkpoint_loc_now(&l, s);
-        double since = now_s();
+        double since = dm_time_mono_s();
         for (unsigned attempt = 0;; attempt++) {
             if (!(rc = connect_or_reuse(s, err)) &&
                 !(rc = checkpoint_save_global(s->cp, s->ctl, &l, s->trk_text, err)))
@@ -1584,7 +1578,7 @@ static void maybe_mark(sync_unit *s, dm_err *err, int *rc)
     if (s->trx.open || checkpoint_loc_cmp(&s->trx_end, &s->marked) <= 0)
         return;
     double last = (double)s->last_marker.tv_sec + s->last_marker.tv_nsec / 1e9;
-    if (now_s() - last < (double)s->flush_interval)
+    if (dm_time_mono_s() - last < (double)s->flush_interval)
         return;
     s->marked = s->trx_end;
     *rc = send_marker(s, false, err);
@@ -1907,7 +1901,7 @@ int sync_run(sync_unit *s, dm_err *err)
     s->total_events = s->total_trx = 0;
     s->last_ts = 0;
     s->caught_up = false;
-    s->run_started = now_s();
+    s->run_started = dm_time_mono_s();
     pthread_mutex_unlock(&s->mu);
     clock_gettime(CLOCK_MONOTONIC, &s->last_marker);
     if ((rc = connect_down(&s->ctl, s, err)) || (rc = checkpoint_prepare(s->cp, s->ctl, err)) ||
@@ -1930,7 +1924,7 @@ int sync_run(sync_unit *s, dm_err *err)
             usleep((useconds_t)(100000u << (reconnects < 5 ? reconnects : 5)));
             dm_err_clear(err);
             if ((rc = open_source(s, err))) {
-                if (!evsource_is_transient(rc) || now_s() - lost_since > RETRY_BUDGET_S)
+                if (!evsource_is_transient(rc) || dm_time_mono_s() - lost_since > RETRY_BUDGET_S)
                     goto done;
                 reconnects++;
                 continue;
@@ -1959,7 +1953,7 @@ int sync_run(sync_unit *s, dm_err *err)
                 s->safe_until = last_seen;
             close_source(s);
             if (!reconnects++)
-                lost_since = now_s();
+                lost_since = dm_time_mono_s();
             rc = 0;
             continue;
         }
@@ -2075,7 +2069,7 @@ json_t *sync_status_json(sync_unit *s)
     pthread_mutex_lock(&s->mu);
     snprintf(master, sizeof master, "(%s, %" PRIu64 ")", s->read_loc.file, s->read_loc.pos);
     snprintf(syncer, sizeof syncer, "(%s, %" PRIu64 ")", s->saved.file, s->saved.pos);
-    double el = s->run_started > 0 ? now_s() - s->run_started : 0;
+    double el = s->run_started > 0 ? dm_time_mono_s() - s->run_started : 0;
     json_int_t tps = el > 0 ? (json_int_t)((double)s->total_trx / el) : 0;
     bool synced = s->caught_up && checkpoint_loc_cmp(&s->saved, &s->read_loc) >= 0;
     json_int_t behind = 0;

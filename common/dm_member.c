@@ -3,6 +3,7 @@
 // each other. The sleep between rounds waits on a condition variable so a stop request
 // ends it at once.
 #include "dm_member.h"
+#include "dm_time.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -24,13 +25,6 @@ struct dm_member {
     pthread_mutex_t mu;
     pthread_cond_t cv;
 };
-
-static int64_t mono_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 int dm_member_create(dm_member **out, const dm_member_opts *opts, dm_err *err)
 {
@@ -106,17 +100,10 @@ static int do_register(dm_member *m, dm_rpc_client *c, dm_err *err)
 // sleep_until waits until the monotonic time `at` or a stop request.
 static void sleep_until(dm_member *m, int64_t at)
 {
-    int64_t wait = at - mono_ms();
+    int64_t wait = at - dm_time_mono_ms();
     if (wait <= 0)
         return;
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    ts.tv_sec += wait / 1000;
-    ts.tv_nsec += (wait % 1000) * 1000000L;
-    if (ts.tv_nsec >= 1000000000L) {
-        ts.tv_sec++;
-        ts.tv_nsec -= 1000000000L;
-    }
+    struct timespec ts = dm_time_deadline_ms(wait);
     pthread_mutex_lock(&m->mu);
     if (!atomic_load(&m->stop))
         pthread_cond_timedwait(&m->cv, &m->mu, &ts);
@@ -128,14 +115,14 @@ int dm_member_run(dm_member *m, dm_err *err)
     char url[512];
     dm_rpc_client *cli = NULL;
     bool registered = false, fenced = false;
-    int64_t last_ack = mono_ms(); // send time of the last acknowledged keepalive
+    int64_t last_ack = dm_time_mono_ms(); // send time of the last acknowledged keepalive
     int rc;
     dm_err e;
 
     if ((rc = dm_rpc_url(url, sizeof(url), m->join, err)) || (rc = dm_rpc_client_open(&cli, url, err)))
         goto done;
     while (!atomic_load(&m->stop)) {
-        int64_t sent = mono_ms();
+        int64_t sent = dm_time_mono_ms();
         dm_err_clear(&e);
         if (!registered) {
             int r = do_register(m, cli, &e);
@@ -169,9 +156,9 @@ int dm_member_run(dm_member *m, dm_err *err)
             }
             json_decref(res);
         }
-        if (mono_ms() - last_ack > m->ttl_ms && m->o.ops.fence) {
+        if (dm_time_mono_ms() - last_ack > m->ttl_ms && m->o.ops.fence) {
             if (!fenced)
-                dm_warn(COMP, "no keepalive acknowledged for %lld ms (TTL %lld ms)", (long long)(mono_ms() - last_ack),
+                dm_warn(COMP, "no keepalive acknowledged for %lld ms (TTL %lld ms)", (long long)(dm_time_mono_ms() - last_ack),
                         (long long)m->ttl_ms);
             fenced = true;
             m->o.ops.fence(m->o.arg);

@@ -24,6 +24,7 @@
 // applier measures its own TTL from the send time of its last acknowledged keepalive, which
 // is earlier than the controller's receive time, so it stops its subtasks first.
 #include "controller.h"
+#include "dm_time.h"
 
 #include <pthread.h>
 #include <stdarg.h>
@@ -66,9 +67,7 @@ struct controller {
 static int64_t mono_ms(void *arg)
 {
     (void)arg;
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    return dm_time_mono_ms();
 }
 
 static int64_t now_ms(controller *c)
@@ -276,24 +275,10 @@ static void reap(controller *c)
     }
 }
 
-// realtime_in is the CLOCK_REALTIME time ms from now (pthread_cond_timedwait's clock).
-static struct timespec realtime_in(int64_t ms)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    ts.tv_sec += ms / 1000;
-    ts.tv_nsec += (ms % 1000) * 1000000L;
-    if (ts.tv_nsec >= 1000000000L) {
-        ts.tv_sec++;
-        ts.tv_nsec -= 1000000000L;
-    }
-    return ts;
-}
-
 // wait_report waits on report_cv for at most slice_ms (real time). mu held.
 static void wait_report(controller *c, int64_t slice_ms)
 {
-    struct timespec ts = realtime_in(slice_ms);
+    struct timespec ts = dm_time_deadline_ms(slice_ms);
     pthread_cond_timedwait(&c->report_cv, &c->mu, &ts);
 }
 
@@ -494,7 +479,7 @@ static void *tick_main(void *arg)
     controller *c = arg;
     pthread_mutex_lock(&c->stop_mu);
     while (!c->stopping) {
-        struct timespec ts = realtime_in(TICK_MS);
+        struct timespec ts = dm_time_deadline_ms(TICK_MS);
         pthread_cond_timedwait(&c->stop_cv, &c->stop_mu, &ts);
         if (c->stopping)
             break;

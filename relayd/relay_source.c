@@ -17,6 +17,7 @@
 // Any error ends the run; retryable ones (connection lost, upstream restarting) come back
 // after an exponential backoff, the others pause the source with the error kept for status.
 #include "relay_source.h"
+#include "dm_time.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -97,26 +98,7 @@ struct relay_source {
     unsigned reader_ttl_s;
 };
 
-static uint64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
-// deadline_in fills ts with CLOCK_REALTIME now + ms (pthread_cond_timedwait's clock).
-static struct timespec deadline_in(unsigned ms)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    ts.tv_sec += ms / 1000;
-    ts.tv_nsec += (long)(ms % 1000) * 1000000L;
-    if (ts.tv_nsec >= 1000000000L) {
-        ts.tv_sec++;
-        ts.tv_nsec -= 1000000000L;
-    }
-    return ts;
-}
+static uint64_t now_ms(void) { return (uint64_t)dm_time_mono_ms(); }
 
 static char *dup_or_null(const char *s, bool *ok)
 {
@@ -798,7 +780,7 @@ static int pipe_take(pipe_item **out, read_pipe *p, unsigned ms, dm_err *err)
     *out = NULL;
     pthread_mutex_lock(&p->mu);
     if (!p->head && !p->closed) {
-        struct timespec ts = deadline_in(ms);
+        struct timespec ts = dm_time_deadline_ms(ms);
         p->consumer_waits = true;
         while (!p->head && !p->closed)
             if (pthread_cond_timedwait(&p->cv, &p->mu, &ts) == ETIMEDOUT)
@@ -1033,7 +1015,7 @@ static void wait_locked(relay_source *s, unsigned ms)
         return;
     }
     if (ms) {
-        struct timespec ts = deadline_in(ms);
+        struct timespec ts = dm_time_deadline_ms(ms);
         pthread_cond_timedwait(&s->cond, &s->mu, &ts);
     } else {
         pthread_cond_wait(&s->cond, &s->mu);
@@ -1208,7 +1190,7 @@ int relay_source_purge(json_t **out, relay_source *s, const char *file, dm_err *
     s->purge_done = false;
     snprintf(s->purge_file, sizeof(s->purge_file), "%s", file);
     pthread_cond_broadcast(&s->cond);
-    struct timespec ts = deadline_in(60000);
+    struct timespec ts = dm_time_deadline_ms(60000);
     while (!s->purge_done && !s->stopping)
         if (pthread_cond_timedwait(&s->cond, &s->mu, &ts) == ETIMEDOUT)
             break;
@@ -1424,7 +1406,7 @@ int relay_source_segment(json_t **out, dm_buf *data, relay_source *s, json_t *pa
         }
         // Long-poll: sleep until the relay thread stores more (or the time is up).
         pthread_mutex_lock(&s->mu);
-        struct timespec ts = deadline_in((unsigned)(deadline - now > 500 ? 500 : deadline - now));
+        struct timespec ts = dm_time_deadline_ms((unsigned)(deadline - now > 500 ? 500 : deadline - now));
         if (s->data_version == version)
             pthread_cond_timedwait(&s->cond, &s->mu, &ts);
         pthread_mutex_unlock(&s->mu);
