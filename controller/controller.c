@@ -24,7 +24,6 @@
 // applier measures its own TTL from the send time of its last acknowledged keepalive, which
 // is earlier than the controller's receive time, so it stops its subtasks first.
 #include "controller.h"
-#include "dm_time.h"
 
 #include <pthread.h>
 #include <stdarg.h>
@@ -34,12 +33,14 @@
 #include <string.h>
 #include <time.h>
 
+#include "binlog_client.h"
 #include "config.h"
 #include "ctl_sched.h"
 #include "ctl_store.h"
 #include "dm_log.h"
 #include "dm_meta.h"
 #include "dm_mysql.h"
+#include "dm_time.h"
 
 #define COMP "controller"
 #define TICK_MS 500
@@ -847,6 +848,59 @@ static int m_get_config(json_t **out, controller *c, json_t *p, dm_err *err)
 
 // ---- tasks ----------------------------------------------------------------------------
 
+// precheck runs, for start-task, the checks that can be run from here, as DM's precheck does
+// (checker items binlog_enable, binlog_format, binlog_row_image, server_id, version): each
+// selected source's upstream must be replicable (binlog_client_check_upstream) for the
+// incremental phase, and the downstream must accept connections. A definite failure (a
+// reachable server that is misconfigured, a refused login) is written to fail; a server that
+// cannot be reached now is only noted in notes (the subtask pauses and is auto-resumed when
+// it comes back). yamls are the sources' files, ids their ids, n their number.
+static void precheck(char *fail, size_t fsize, char *notes, size_t nsize, const config_task *t,
+                     const char *const *ids, const char *const *yamls, size_t n)
+{
+    size_t nl = 0;
+    fail[0] = notes[0] = '\0';
+    bool needs_binlog = t->task_mode == CONFIG_TASK_MODE_ALL ||
+                        t->task_mode == CONFIG_TASK_MODE_INCREMENTAL;
+    for (size_t i = 0; i <= n && !fail[0]; i++) {
+        dm_mysql_params p;
+        config_source *cs = NULL;
+        config_diag d;
+        config_diag_init(&d);
+        const char *what;
+        if (i < n) {
+            if (config_source_from_string(&cs, yamls[i], strlen(yamls[i]), "source.yaml", NULL, &d)) {
+                config_diag_fini(&d);
+                continue; // checked when the source was created
+            }
+            dm_mysql_params_from_config(&p, &cs->from);
+            what = ids[i];
+        } else {
+            dm_mysql_params_from_config(&p, &t->target_db);
+            what = "the downstream";
+        }
+        config_diag_fini(&d);
+        p.connect_timeout_s = 5;
+        MYSQL *m = NULL;
+        dm_err e;
+        char text[1500];
+        if (dm_mysql_connect(&m, &p, &e)) {
+            if (e.code == DM_ERR_DB_CONNECT && strstr(e.cause, "(28000)"))
+                snprintf(fail, fsize, "precheck: %s: %s", what, dm_err_format(text, sizeof text, &e));
+            else if (nl < nsize)
+                nl += (size_t)snprintf(notes + nl, nsize - nl, "%s%s is not reachable now (%s)",
+                                       nl ? "; " : "", what, e.message);
+        } else if (i < n && needs_binlog) {
+            binlog_client_upstream u;
+            if (binlog_client_check_upstream(&u, m, &e) && e.code == BINLOG_CLIENT_ERR_UPSTREAM_CHECK)
+                snprintf(fail, fsize, "precheck: source %s: %s", what, dm_err_format(text, sizeof text, &e));
+        }
+        if (m)
+            mysql_close(m);
+        config_source_destroy(cs);
+    }
+}
+
 // remove_meta drops the task's dm_meta tables downstream (start-task --remove-meta), so
 // every subtask starts from scratch. Runs without the controller's lock.
 static int remove_meta(const config_task *t, dm_err *err)
@@ -891,6 +945,36 @@ static int m_start_task(json_t **out, controller *c, json_t *p, dm_err *err)
         goto done;
     }
     bool rm = json_is_true(json_object_get(p, "remove_meta"));
+    // Prechecks first, without the lock: they talk to the databases.
+    char notes[2048] = "";
+    {
+        const char *ids[64], *yamls[64];
+        size_t n = 0;
+        char **copies = calloc(t->n_instances ? t->n_instances : 1, sizeof *copies);
+        pthread_mutex_lock(&c->mu);
+        for (size_t i = 0; copies && i < t->n_instances && n < 64; i++) {
+            const char *id = t->instances[i].source_id;
+            json_t *sd = json_object_get(c->sources, id);
+            if ((json_array_size(only) && !list_has(only, id)) || !sd)
+                continue;
+            if (!(copies[n] = strdup(jstr(sd, "yaml"))))
+                continue;
+            ids[n] = id;
+            yamls[n] = copies[n];
+            n++;
+        }
+        pthread_mutex_unlock(&c->mu);
+        msg[0] = '\0';
+        precheck(msg, sizeof msg, notes, sizeof notes, t, ids, yamls, n);
+        for (size_t i = 0; i < n; i++)
+            free(copies[i]);
+        free(copies);
+    }
+    if (msg[0]) {
+        *out = json_pack("{s:b, s:s, s:[], s:s}", "result", 0, "msg", msg, "sources", "checkResult", msg);
+        rc = *out ? 0 : nomem(err);
+        goto done;
+    }
     pthread_mutex_lock(&c->mu);
     msg[0] = '\0';
     json_t *old_subs = json_object_get(json_object_get(c->tasks, t->name), "subtasks");
@@ -966,7 +1050,8 @@ static int m_start_task(json_t **out, controller *c, json_t *p, dm_err *err)
     if (rc)
         goto done;
     dm_info(COMP, "task %s started (%s)", t->name, config_task_mode_name(t->task_mode));
-    *out = json_pack("{s:b, s:s, s:O, s:s}", "result", 1, "msg", "", "sources", list, "checkResult", "");
+    *out = json_pack("{s:b, s:s, s:O, s:s}", "result", 1, "msg", "", "sources", list, "checkResult",
+                     notes[0] ? notes : "pre-check is passed");
     if (!*out)
         rc = nomem(err);
 done:

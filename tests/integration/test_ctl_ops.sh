@@ -4,7 +4,8 @@
 # fails downstream pauses the subtask with its error (task status "Error - ...", no
 # auto-resume) until handle-error skip at its location, after which it resumes by itself;
 # stop-task keeps dm_meta and the downstream data, and a new start-task resumes from the
-# checkpoint; start-task with remove_meta clears the task's dm_meta tables and migrates again.
+# checkpoint; start-task with remove_meta clears the task's dm_meta tables and migrates again;
+# an upstream that fails a precheck (binlog_row_image not FULL) makes start-task refuse.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/full_lib.sh"
 source "$(dirname "$0")/ctl_lib.sh"
@@ -31,6 +32,7 @@ wait_count() {
 start_task() {
   res=$(ctl_start_task "$TEST_TMP/task.yaml" "$1")
   [ "$(echo "$res" | jget 'r["result"]')" == True ] || fail "start-task: $res"
+  [ "$(echo "$res" | jget 'r["checkResult"]')" == "pre-check is passed" ] || fail "checkResult: $res"
 }
 
 write_source "$TEST_TMP/source.yaml" "$up"
@@ -40,6 +42,13 @@ INSTANCE_EXTRA='    block-allow-list: bw' TASK_MODE=all write_task "$TEST_TMP/ta
     do-dbs: ["d"]'
 create_sources "$TEST_TMP/source.yaml" >/dev/null
 sleep 1.5 # the applier has registered
+# precheck: an upstream whose row image is not FULL refuses the task, naming the variable
+sql "$up" "SET GLOBAL binlog_row_image = 'MINIMAL'"
+res=$(ctl_start_task "$TEST_TMP/task.yaml" 0)
+sql "$up" "SET GLOBAL binlog_row_image = 'FULL'"
+[ "$(echo "$res" | jget 'r["result"]')" == False ] || fail "start-task passed a precheck it should fail: $res"
+echo "$res" | grep -q "binlog_row_image" || fail "the precheck failure does not name binlog_row_image: $res"
+[ "$(call query-status '{}' | jget 'len(r["tasks"])')" == 0 ] || fail "a refused task was recorded"
 start_task 0
 wait_stage Running
 wait_count 1000
