@@ -108,17 +108,24 @@ int load_dup_parse(load_dup *out, const char *text, dm_err *err)
     return 0;
 }
 
+// target_qname appends `db`.`tbl` of t's downstream table (its own name when not routed).
+static int target_qname(dm_buf *out, const dump_table *t)
+{
+    int rc = dump_quote_ident(out, t->target_schema ? t->target_schema : t->schema);
+    if (!rc)
+        rc = dm_buf_putc(out, '.');
+    if (!rc)
+        rc = dump_quote_ident(out, t->target_table ? t->target_table : t->table);
+    return rc;
+}
+
 int load_insert_head(dm_buf *out, const dump_table *t, load_dup dup)
 {
     int rc = dm_buf_puts(out, dup == LOAD_DUP_REPLACE  ? "REPLACE INTO "
                               : dup == LOAD_DUP_IGNORE ? "INSERT IGNORE INTO "
                                                        : "INSERT INTO ");
     if (!rc)
-        rc = dump_quote_ident(out, t->target_schema ? t->target_schema : t->schema);
-    if (!rc)
-        rc = dm_buf_putc(out, '.');
-    if (!rc)
-        rc = dump_quote_ident(out, t->target_table ? t->target_table : t->table);
+        rc = target_qname(out, t);
     if (!rc)
         rc = dm_buf_puts(out, " (");
     for (size_t i = 0; !rc && i < t->n_cols; i++) {
@@ -327,11 +334,7 @@ int load_data_sql(dm_buf *out, const dump_table *t, load_dup dup)
                                                        : "LOAD DATA LOCAL INFILE 'chunk' INTO TABLE ");
     bool vars = false;
     if (!rc)
-        rc = dump_quote_ident(out, t->target_schema ? t->target_schema : t->schema);
-    if (!rc)
-        rc = dm_buf_putc(out, '.');
-    if (!rc)
-        rc = dump_quote_ident(out, t->target_table ? t->target_table : t->table);
+        rc = target_qname(out, t);
     if (!rc)
         rc = dm_buf_puts(out, " CHARACTER SET binary FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' "
                               "LINES TERMINATED BY '\\n' (");
