@@ -390,6 +390,58 @@ static json_t *relay_start_for(controller *c, const char *id, json_t *src)
     return r;
 }
 
+// relay_rebind binds the relay of source id (doc s, relay r) to relayd to. A relayd without
+// the source's store starts where ctl_sched_relay_start says; "from" remembers the previous
+// relayd, which keeps the source from the new one until it stops relaying it (two relays of
+// one source share its server-id, and the upstream would kick one for the other). Called
+// with mu held.
+static void relay_rebind(controller *c, const char *id, json_t *s, json_t *r, const char *to)
+{
+    if (strcmp(jstr(r, "worker"), to) == 0)
+        return;
+    json_object_set_new(r, "from", json_string(jstr(r, "worker")));
+    json_object_set_new(r, "worker", json_string(to));
+    json_object_set_new(r, "start", relay_start_for(c, id, s));
+}
+
+// relay_reported tells whether relayd name is alive and its last keepalive listed source id
+// (running, when running is set). Called with mu held.
+static bool relay_reported(controller *c, const char *name, const char *id, bool running)
+{
+    if (!*name || !member_alive(c, name))
+        return false;
+    json_t *st = json_object_get(json_object_get(c->live, name), "status");
+    size_t i;
+    json_t *rs;
+    json_array_foreach(json_object_get(st, "sources"), i, rs) if (strcmp(jstr(rs, "source"), id) == 0 &&
+                                                                   (!running || strcmp(jstr(rs, "stage"), "Running") == 0)) return true;
+    return false;
+}
+
+// relay_handoff_pending tells whether the relayd the relay r of source id moved from is alive
+// and still reported relaying it. Called with mu held.
+static bool relay_handoff_pending(controller *c, const char *id, json_t *r)
+{
+    const char *from = jstr(r, "from");
+    return strcmp(from, jstr(r, "worker")) != 0 && relay_reported(c, from, id, true);
+}
+
+// relay_serving_addr is the address appliers read the relay of source id from: its relayd once
+// that reports the source; until then the live relayd it moved from, which still serves what
+// it stored; else its relayd, if alive (an applier retries until the relayd has the source);
+// NULL when no relayd serves it (appliers read the upstream). Called with mu held.
+static const char *relay_serving_addr(controller *c, const char *id, json_t *r)
+{
+    const char *w = jstr(r, "worker"), *from = jstr(r, "from");
+    if (!*jstr(r, "stage") || !*w || !member_alive(c, w))
+        return NULL;
+    if (relay_reported(c, w, id, false))
+        return member_addr(c, w);
+    if (*from && strcmp(from, w) != 0 && member_alive(c, from))
+        return member_addr(c, from);
+    return member_addr(c, w);
+}
+
 // schedule binds unbound work and moves work off offline members. Called with mu held.
 static void schedule(controller *c)
 {
@@ -423,12 +475,11 @@ static void schedule(controller *c)
         const char *to = pick_member(c, "relayd", true);
         if (!*to || strcmp(to, w) == 0)
             continue;
-        json_t *start = relay_start_for(c, id, s);
-        dm_info(COMP, "relay of source %s: %s%s -> relayd %s (a new store starts at %s:%lld gtid '%s')", id,
-                *w ? "moved from offline " : "bound", w, to, jstr(start, "file"), (long long)jint(start, "pos"),
-                jstr(start, "gtid"));
-        json_object_set_new(r, "worker", json_string(to));
-        json_object_set_new(r, "start", start ? start : json_null());
+        dm_info(COMP, "relay of source %s: %s%s -> relayd %s", id, *w ? "moved from offline " : "bound", w, to);
+        relay_rebind(c, id, s, r, to);
+        json_t *start = json_object_get(r, "start");
+        dm_info(COMP, "relay of source %s: a new store on %s starts at %s:%lld gtid '%s'", id, to,
+                jstr(start, "file"), (long long)jint(start, "pos"), jstr(start, "gtid"));
         if (persist(c, "source", id, s, &e))
             dm_error(COMP, "saving source %s: %s", id, e.message);
     }
@@ -598,11 +649,9 @@ static json_t *desired_applier(controller *c, const char *name)
             continue;
         json_t *src = json_object_get(c->sources, sn);
         json_t *relay = json_object_get(src, "relay");
-        const char *rw = jstr(relay, "worker");
         // A paused relay still serves what it stored: appliers keep reading it and wait.
-        json_t *raddr = *jstr(relay, "stage") && *rw && member_alive(c, rw)
-                            ? json_string(member_addr(c, rw))
-                            : json_null();
+        const char *ra = relay_serving_addr(c, sn, relay);
+        json_t *raddr = ra ? json_string(ra) : json_null();
         json_array_append_new(subs, json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:o}", "task", tn, "source", sn,
                                               "task_config", jstr(t, "yaml"), "source_config", jstr(src, "yaml"),
                                               "stage", jstr(st, "stage"), "generation", jint(st, "generation"),
@@ -618,7 +667,7 @@ static json_t *desired_relayd(controller *c, const char *name)
     json_t *s;
     json_object_foreach(c->sources, id, s) {
         json_t *r = json_object_get(s, "relay");
-        if (!*jstr(r, "stage") || strcmp(jstr(r, "worker"), name) != 0)
+        if (!*jstr(r, "stage") || strcmp(jstr(r, "worker"), name) != 0 || relay_handoff_pending(c, id, r))
             continue;
         json_t *start = json_object_get(r, "start");
         json_array_append_new(srcs, json_pack("{s:s, s:s, s:s, s:O}", "source", id, "config", jstr(s, "yaml"),
@@ -1496,10 +1545,7 @@ static int m_operate_relay(json_t **out, controller *c, json_t *p, dm_err *err)
                 json_array_append_new(list, source_entry(false, m, id, ""));
                 continue;
             }
-            if (strcmp(jstr(r, "worker"), w) != 0) {
-                json_object_set_new(r, "worker", json_string(w));
-                json_object_set_new(r, "start", relay_start_for(c, id, s));
-            }
+            relay_rebind(c, id, s, r, w);
         }
         if ((rc = persist(c, "source", id, s, err)))
             break;
@@ -1536,10 +1582,7 @@ static int m_transfer_source(json_t **out, controller *c, json_t *p, dm_err *err
         json_t *r = json_object_get(s, "relay");
         if (!*jstr(r, "stage"))
             json_object_set_new(r, "stage", json_string("Running"));
-        if (strcmp(jstr(r, "worker"), w) != 0) {
-            json_object_set_new(r, "worker", json_string(w));
-            json_object_set_new(r, "start", relay_start_for(c, id, s));
-        }
+        relay_rebind(c, id, s, r, w);
         if (!(rc = persist(c, "source", id, s, err)))
             *out = reply_msg(true, "%s", "");
     }

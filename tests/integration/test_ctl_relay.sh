@@ -6,7 +6,7 @@
 # store starts at the file of the applier's checkpoint (not later: no gap, not earlier than
 # needed), and the applier follows the relay to its new address; the data stays equal. The
 # first relayd comes back and transfer-source moves the relay to it, where it resumes from
-# its own store.
+# its own store, once relayd-2 has stopped relaying (never two relays of a source at once).
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/full_lib.sh"
 source "$(dirname "$0")/ctl_lib.sh"
@@ -41,7 +41,9 @@ first_file() {
   done
   fail "$1 stored nothing"
 }
-relay_stage() { rcall "$1" status '{"source":"mysql-01"}' | jget 'r["sources"][0]["stage"]'; }
+relay_stage() { rcall "$1" status '{"source":"mysql-01"}' 2>/dev/null | jget 'r["sources"][0]["stage"]' 2>/dev/null || true; }
+# kicks: how often the upstream dropped a replica for another with the same server-id.
+kicks() { grep -c "same server_uuid/server_id" "$DM_SANDBOX_DIR/$(server_name ctlrup)/error.log" || true; }
 # caught_up: the rows are equal and the task's checkpoint is in the upstream's current file
 # (after a FLUSH the upstream may append a Binlog_checkpoint event that no checkpoint passes).
 caught_up() {
@@ -125,8 +127,15 @@ for i in $(seq 1 20); do
     grep -q "('relayd-1', 'free')" && break
   sleep 0.25
 done
+kicks_before=$(kicks)
+# relayd-2 is frozen (still alive for the controller, still connected upstream): relayd-1
+# must not take the source before relayd-2 has stopped relaying it.
+kill -STOP "${rpid[relayd-2]}"
 res=$(call transfer-source '{"source":"mysql-01","worker":"relayd-1"}')
 [ "$(echo "$res" | jget 'r["result"]')" == True ] || fail "transfer-source: $res"
+sleep 1.5
+[ -z "$(relay_stage relayd-1)" ] || fail "relayd-1 took the source while relayd-2 still relays it"
+kill -CONT "${rpid[relayd-2]}"
 sql "$up" "INSERT INTO t.a VALUES (8, 8)"
 for i in $(seq 1 20); do [ "$(relay_stage relayd-1)" == Running ] && break; sleep 0.25; done
 [ "$(relay_stage relayd-1)" == Running ] || fail "relayd-1 does not relay after transfer-source"
@@ -139,4 +148,6 @@ done
 [ "$got" == "$want" ] || fail "relayd-1 did not catch up: $got, want $want"
 [ "$(relay_stage relayd-2)" == Paused ] || fail "relayd-2 still relays after the transfer"
 caught_up
+# relayd-1 started only once relayd-2 had stopped: no two relays of the source at once.
+[ "$(kicks)" == "$kicks_before" ] || fail "the upstream saw two relays of mysql-01 during the transfer"
 echo "ok"
