@@ -23,6 +23,22 @@ start_ctl() {
   fail "the controller does not answer on $CTL_ADDR"
 }
 
+# wait_member NAME [STAGE]: waits until list-member shows worker NAME (not offline, or in
+# STAGE: free, bound, offline).
+wait_member() {
+  local i got
+  for i in $(seq 1 100); do
+    got=$(call list-member '{"worker":true}' 2>/dev/null |
+      jget "[w['stage'] for w in r['members'][0]['workers']['workers'] if w['name']=='$1']" 2>/dev/null || true)
+    case "$got" in
+      "['offline']") [ "${2:-}" == offline ] && return 0 ;;
+      "['"*"']") [ -z "${2:-}" ] || [ "$got" == "['$2']" ] && return 0 ;;
+    esac
+    sleep 0.1
+  done
+  fail "member $1 did not show up${2:+ as $2} in list-member (last: $got)"
+}
+
 # create_sources FILE...: operate-source create with the source files; the result on stdout.
 create_sources() {
   call operate-source "$(python3 -c 'import json,sys; print(json.dumps({"op":"create","configs":[open(f).read() for f in sys.argv[1:]]}))' "$@")"

@@ -24,7 +24,7 @@ INSTANCE_EXTRA='    block-allow-list: bw' TASK_MODE=full write_task "$TEST_TMP/t
   bw:
     do-dbs: ["d"]'
 create_sources "$TEST_TMP/source.yaml" >/dev/null
-sleep 1.5 # the applier has registered
+wait_member applier-1
 [ "$(ctl_start_task "$TEST_TMP/task.yaml" | jget 'r["result"]')" == True ] || fail "start-task"
 
 # Paused with the connect error, then resumed again and again.

@@ -41,7 +41,7 @@ INSTANCE_EXTRA='    block-allow-list: bw' TASK_MODE=all write_task "$TEST_TMP/ta
   bw:
     do-dbs: ["d"]'
 create_sources "$TEST_TMP/source.yaml" >/dev/null
-sleep 1.5 # the applier has registered
+wait_member applier-1
 # precheck: an upstream whose row image is not FULL refuses the task, naming the variable
 sql "$up" "SET GLOBAL binlog_row_image = 'MINIMAL'"
 res=$(ctl_start_task "$TEST_TMP/task.yaml" 0)

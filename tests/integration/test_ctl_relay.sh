@@ -61,10 +61,12 @@ caught_up() {
 }
 
 start_relayd relayd-1
-sleep 1.5
+wait_member relayd-1 # first, so the source binds to it
 start_relayd relayd-2
 "$APPLIERD" --name applier-1 --addr "127.0.0.1:$(free_port)" --join "$CTL_ADDR" >>"$TEST_TMP/applier-1.log" 2>&1 &
 track_pid $!
+wait_member relayd-2
+wait_member applier-1
 cat >"$TEST_TMP/source.yaml" <<EOS
 source-id: mysql-01
 enable-relay: true
@@ -114,26 +116,21 @@ wait "${rpid[relayd-1]}" 2>/dev/null || true
 for i in $(seq 1 40); do [ "$(relay_worker)" == relayd-2 ] && break; sleep 0.25; done
 [ "$(relay_worker)" == relayd-2 ] || fail "the relay did not move to relayd-2"
 [ "$(first_file relayd-2)" == "$ckfile" ] || fail "relayd-2 did not start at the checkpoint's file $ckfile"
-call list-member '{"worker":true}' | jget '[(w["name"],w["stage"]) for w in r["members"][0]["workers"]["workers"]]' |
-  grep -q "('relayd-1', 'offline')" || fail "relayd-1 not offline"
+wait_member relayd-1 offline
 sql "$up" "INSERT INTO t.a VALUES (7, 7); UPDATE t.a SET v = 70 WHERE id = 1"
 caught_up
 grep -q "binlog from relayd at ${raddr[relayd-2]}" "$TEST_TMP/applier-1.log" || fail "the applier did not follow the relay"
 
 # relayd-1 returns; transfer-source moves the relay back, resuming its own store.
 start_relayd relayd-1
-for i in $(seq 1 20); do
-  call list-member '{"worker":true}' | jget '[(w["name"],w["stage"]) for w in r["members"][0]["workers"]["workers"]]' |
-    grep -q "('relayd-1', 'free')" && break
-  sleep 0.25
-done
+wait_member relayd-1 free
 kicks_before=$(kicks)
 # relayd-2 is frozen (still alive for the controller, still connected upstream): relayd-1
 # must not take the source before relayd-2 has stopped relaying it.
 kill -STOP "${rpid[relayd-2]}"
 res=$(call transfer-source '{"source":"mysql-01","worker":"relayd-1"}')
 [ "$(echo "$res" | jget 'r["result"]')" == True ] || fail "transfer-source: $res"
-sleep 1.5
+sleep 1.2 # relayd-2 stays alive: its last keepalive was at most 1 s before, the TTL is 3 s
 [ -z "$(relay_stage relayd-1)" ] || fail "relayd-1 took the source while relayd-2 still relays it"
 kill -CONT "${rpid[relayd-2]}"
 sql "$up" "INSERT INTO t.a VALUES (8, 8)"
