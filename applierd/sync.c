@@ -1907,26 +1907,34 @@ int sync_run(sync_unit *s, dm_err *err)
     if ((rc = connect_down(&s->ctl, s, err)) || (rc = checkpoint_prepare(s->cp, s->ctl, err)) ||
         (rc = checkpoint_load(&st, s->cp, s->ctl, err)) || (rc = choose_start(s, &st, err)) ||
         (rc = trk_open(s, st.found ? st.table_info : NULL, err)) ||
-        (rc = causality_create(&s->caus, s->n_workers, err)) || (rc = start_workers(s, err)) ||
-        (rc = open_source(s, err)))
+        (rc = causality_create(&s->caus, s->n_workers, err)) || (rc = start_workers(s, err)))
         goto done;
     s->saved = st.found ? st.global : s->saved;
     s->marked = s->trx_end;
     checkpoint_loc last_seen = s->trx_end;
-    // Upstream losses are retried with backoff for RETRY_BUDGET_S seconds from the first
-    // failed reconnect; any event read resets the budget.
+    // A source that cannot be opened (upstream or relayd down, a relay being handed to
+    // another relayd) or a lost stream is retried with backoff for RETRY_BUDGET_S seconds
+    // from the first failure; any event read resets the budget.
     unsigned reconnects = 0;
     double lost_since = 0;
     while (!stopping(s) && !atomic_load(&s->failed)) {
         evsource_event ev;
         if (!s->src) {
-            // reconnecting after a lost stream
-            usleep((useconds_t)(100000u << (reconnects < 5 ? reconnects : 5)));
+            if (reconnects)
+                usleep((useconds_t)(100000u << (reconnects < 5 ? reconnects : 5)));
             dm_err_clear(err);
             if ((rc = open_source(s, err))) {
+                if (!reconnects)
+                    lost_since = dm_time_mono_s();
                 if (!evsource_is_transient(rc) || dm_time_mono_s() - lost_since > RETRY_BUDGET_S)
                     goto done;
+                char buf[2048];
+                if (!reconnects)
+                    dm_warn(LOGC, "opening the %s stream at (%s, %" PRIu64 "), retrying for %.0f s: %s",
+                            s->opts.relay_addr ? "relay" : "upstream", s->trx_end.file, s->trx_end.pos,
+                            RETRY_BUDGET_S, dm_err_format(buf, sizeof buf, err));
                 reconnects++;
+                rc = 0;
                 continue;
             }
         }
@@ -1952,8 +1960,8 @@ int sync_run(sync_unit *s, dm_err *err)
             if (checkpoint_loc_cmp(&last_seen, &s->safe_until) > 0)
                 s->safe_until = last_seen;
             close_source(s);
-            if (!reconnects++)
-                lost_since = dm_time_mono_s();
+            reconnects = 1;
+            lost_since = dm_time_mono_s();
             rc = 0;
             continue;
         }

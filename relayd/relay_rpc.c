@@ -22,7 +22,7 @@ static int find_source(relay_source **out, const relay_rpc *r, json_t *params, d
             return 0;
         }
     }
-    return dm_err_set(err, DM_ERR_NOT_FOUND, DM_ERR_SCOPE_INTERNAL, "relayd %s does not relay source '%s'",
+    return dm_err_set(err, RELAY_RPC_ERR_NO_SOURCE, DM_ERR_SCOPE_INTERNAL, "relayd %s does not relay source '%s'",
                       r->name, id);
 }
 

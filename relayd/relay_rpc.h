@@ -10,8 +10,9 @@
 // Threading: relay_rpc_handle is a dm_rpc_handler; it runs on any number of RPC workers at
 // once. The relay_rpc object is immutable after creation.
 //
-// Error codes: DM_ERR_NOT_FOUND (no such source), DM_RPC_ERR_UNKNOWN_METHOD,
-// DM_ERR_INVALID_ARG, and those of relay_source.h.
+// Error codes: RELAY_RPC_ERR_NO_SOURCE (the daemon does not relay that source, or not yet: a
+// relay being handed to it), DM_RPC_ERR_UNKNOWN_METHOD, DM_ERR_INVALID_ARG, and those of
+// relay_source.h.
 #ifndef RELAY_RPC_H
 #define RELAY_RPC_H
 
@@ -19,6 +20,8 @@
 
 #include "dm_rpc.h"
 #include "relay_source.h"
+
+#define RELAY_RPC_ERR_NO_SOURCE 29201
 
 typedef struct relay_rpc {
     const char *name;          // the daemon's --name

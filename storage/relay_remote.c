@@ -357,12 +357,14 @@ int relay_remote_next(relay_store_event *out, bool *format_resend, relay_remote 
     }
 }
 
-// relayd's RELAY_SOURCE_ERR_NOT_OPEN: a protocol answer while its store opens.
+// relayd's RELAY_SOURCE_ERR_NOT_OPEN: a protocol answer while its store opens; its
+// RELAY_RPC_ERR_NO_SOURCE: the source's relay is being handed to it.
 #define RELAYD_ERR_NOT_OPEN 29101
+#define RELAYD_ERR_NO_SOURCE 29201
 
 bool relay_remote_is_transient(int code)
 {
-    return code == DM_ERR_TIMEOUT || code == DM_ERR_NET || code == RELAYD_ERR_NOT_OPEN;
+    return code == DM_ERR_TIMEOUT || code == DM_ERR_NET || code == RELAYD_ERR_NOT_OPEN || code == RELAYD_ERR_NO_SOURCE;
 }
 
 void relay_remote_interrupt(relay_remote *r)

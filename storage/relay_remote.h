@@ -22,7 +22,7 @@
 //   RELAY_REMOTE_ERR_REPLY  28102  relayd's reply is not a segment description
 // plus DM_ERR_TIMEOUT / DM_ERR_NET (relayd unreachable: transient, reopen and retry),
 // relayd's own errors (RELAY_STORE_ERR_PURGED, RELAY_STORE_ERR_CORRUPT,
-// RELAY_SOURCE_ERR_NOT_OPEN 29101), DM_ERR_CANCELLED after relay_remote_interrupt,
+// RELAY_SOURCE_ERR_NOT_OPEN 29101 and RELAY_RPC_ERR_NO_SOURCE 29201, both transient), DM_ERR_CANCELLED after relay_remote_interrupt,
 // DM_ERR_INVALID_ARG, DM_ERR_NOMEM.
 #ifndef RELAY_REMOTE_H
 #define RELAY_REMOTE_H

@@ -158,7 +158,7 @@ static void test_rpc_table(void **state)
 
     json_object_set_new(req.params, "source", json_string("other"));
     req.method = "status";
-    assert_int_equal(relay_rpc_handle(&rep, &req, &r, &err), DM_ERR_NOT_FOUND);
+    assert_int_equal(relay_rpc_handle(&rep, &req, &r, &err), RELAY_RPC_ERR_NO_SOURCE);
     assert_non_null(strstr(err.message, "'other'"));
 
     json_object_set_new(req.params, "source", json_string("src-b"));
