@@ -112,6 +112,8 @@ int subtask_create(subtask **out, const config_source *source, const config_task
     const config_instance *inst = NULL;
 
     *out = NULL;
+    if ((rc = config_task_unsupported(err, task)))
+        goto done;
     for (size_t i = 0; i < task->n_instances; i++)
         if (!strcmp(task->instances[i].source_id, source->source_id))
             inst = &task->instances[i];
@@ -1071,16 +1073,6 @@ int subtask_run(subtask *s, dm_err *err)
 
     if (mode == CONFIG_TASK_MODE_INCREMENTAL)
         return run_sync(s, NULL, NULL, err);
-    if (mode == CONFIG_TASK_MODE_DUMP ||
-        mode == CONFIG_TASK_MODE_LOAD || mode == CONFIG_TASK_MODE_LOAD_SYNC) {
-        rc = dm_err_set(err, SUBTASK_ERR_MODE, DM_ERR_SCOPE_INTERNAL,
-                        "task-mode '%s' is not available in applierd yet: only 'full' (and the "
-                        "full phase of 'all') runs",
-                        config_task_mode_name(mode));
-        dm_err_workaround(err, "use task-mode: full");
-        set_stage(s, STAGE_PAUSED);
-        return rc;
-    }
     set_stage(s, STAGE_RUNNING);
     rc = full_phase(s, err);
     if (rc) {

@@ -9,8 +9,6 @@
 //
 // Error codes (applier class, 40001-41999):
 //   SUBTASK_ERR_NO_INSTANCE 40001  the task has no mysql-instance for the source's id
-//   SUBTASK_ERR_MODE        40002  the task-mode needs a unit that does not exist yet
-//                                  (dump-only or load-only modes)
 //   SUBTASK_ERR_SCHEMA      40003  a database or table could not be created downstream
 //                                  (message names it and the statement)
 //   SUBTASK_ERR_STOPPED     40004  subtask_stop was called before the load finished
@@ -26,7 +24,6 @@
 #include "sync.h"
 
 #define SUBTASK_ERR_NO_INSTANCE 40001
-#define SUBTASK_ERR_MODE 40002
 #define SUBTASK_ERR_SCHEMA 40003
 #define SUBTASK_ERR_STOPPED 40004
 
@@ -42,7 +39,8 @@ typedef struct subtask_opts {
 
 // subtask_create prepares the subtask of task for source (the mysql-instance whose
 // source-id is source->source_id): compiles its block/allow list and routes. task and
-// source must outlive the subtask. Errors: SUBTASK_ERR_NO_INSTANCE, the rules' errors,
+// source must outlive the subtask. Errors: CONFIG_ERR_UNSUPPORTED (a feature this build
+// does not run: config_task_unsupported), SUBTASK_ERR_NO_INSTANCE, the rules' errors,
 // DM_ERR_NOMEM.
 int subtask_create(subtask **out, const config_source *source, const config_task *task,
                    const subtask_opts *opts, dm_err *err);
@@ -53,7 +51,7 @@ void subtask_destroy(subtask *s);
 // subtask_run runs the subtask: the full phase (`full`, `all`), then for `all` and
 // `incremental` the sync unit (applierd/sync.h) until subtask_stop. Returns 0 when the load
 // is finished and the task-mode is `full`, or when a running sync unit was stopped;
-// SUBTASK_ERR_MODE at once for `dump`, `load`; otherwise the error that stopped it (the
+// otherwise the error that stopped it (the
 // subtask is then Paused: chunks already loaded stay, a new run resumes; the sync unit
 // resumes from its checkpoint).
 int subtask_run(subtask *s, dm_err *err);

@@ -51,6 +51,7 @@
 #define CONFIG_ERR_DEPRECATED 20017     // a removed DM feature DM itself rejects (column-mappings)
 #define CONFIG_ERR_KIND 20018           // neither a task nor a source file
 #define CONFIG_ERR_TOO_LARGE 20019      // input larger than CONFIG_MAX_INPUT or nested too deep
+#define CONFIG_ERR_UNSUPPORTED 20020    // a valid DM feature this build does not run yet
 
 // Warning codes (diag entries in config_diag.warnings).
 #define CONFIG_WARN_UNSUPPORTED 20100 // accepted, but the feature does not exist here yet
@@ -401,6 +402,14 @@ int config_task_load_opts(config_task **out, const char *path, const config_load
 int config_task_from_string(config_task **out, const char *text, size_t len, const char *name,
                             const config_load_opts *opts, config_diag *diag);
 void config_task_destroy(config_task *t);
+
+// config_task_unsupported tells whether t asks for a DM feature this build does not run yet:
+// shard DDL coordination (shard-mode / is-sharding), expression filters, continuous
+// validation (a validator mode other than none), and the task modes dump, load and
+// load&sync. Such a task must not start: it would replicate what the user meant to filter
+// or coordinate. Returns 0 when t can run, else CONFIG_ERR_UNSUPPORTED in err naming the
+// first such key (with its instance's source-id) and a workaround. Pure; thread-safe.
+int config_task_unsupported(dm_err *err, const config_task *t);
 
 typedef enum {
     CONFIG_KIND_UNKNOWN = 0,

@@ -1953,3 +1953,45 @@ fail:
     json_decref(o);
     return NULL;
 }
+
+int config_task_unsupported(dm_err *err, const config_task *t)
+{
+    if (t->shard_mode != CONFIG_SHARD_MODE_NONE) {
+        dm_err_set(err, CONFIG_ERR_UNSUPPORTED, DM_ERR_SCOPE_INTERNAL,
+                   "task %s: shard-mode: %s (shard DDL coordination) is not supported yet", t->name,
+                   config_shard_mode_name(t->shard_mode));
+        dm_err_workaround(err, "remove shard-mode (and is-sharding): each shard's DDL is then applied as "
+                               "it comes, and a DDL that fails downstream pauses the task for handle-error");
+        return CONFIG_ERR_UNSUPPORTED;
+    }
+    if (t->task_mode == CONFIG_TASK_MODE_DUMP || t->task_mode == CONFIG_TASK_MODE_LOAD ||
+        t->task_mode == CONFIG_TASK_MODE_LOAD_SYNC) {
+        dm_err_set(err, CONFIG_ERR_UNSUPPORTED, DM_ERR_SCOPE_INTERNAL,
+                   "task %s: task-mode: %s is not supported yet (the dump streams into the load)", t->name,
+                   config_task_mode_name(t->task_mode));
+        dm_err_workaround(err, "use task-mode full, all or incremental");
+        return CONFIG_ERR_UNSUPPORTED;
+    }
+    for (size_t i = 0; i < t->n_instances; i++) {
+        const config_instance *in = &t->instances[i];
+        if (in->n_expression_filters) {
+            dm_err_set(err, CONFIG_ERR_UNSUPPORTED, DM_ERR_SCOPE_INTERNAL,
+                       "task %s: mysql-instances[%zu] (source %s), line %d: expression-filters (%s) are not "
+                       "supported yet",
+                       t->name, i, in->source_id, in->expression_filters[0].pos.line,
+                       in->expression_filters[0].name);
+            dm_err_workaround(err, "remove expression-filters, or filter those rows with filter-rules or a "
+                                   "block-allow-list");
+            return CONFIG_ERR_UNSUPPORTED;
+        }
+        if (in->validator.mode && strcmp(in->validator.mode, "none") != 0 && in->validator.mode[0]) {
+            dm_err_set(err, CONFIG_ERR_UNSUPPORTED, DM_ERR_SCOPE_INTERNAL,
+                       "task %s: mysql-instances[%zu] (source %s): validator mode %s (continuous validation) "
+                       "is not supported yet",
+                       t->name, i, in->source_id, in->validator.mode);
+            dm_err_workaround(err, "set the validator's mode to none");
+            return CONFIG_ERR_UNSUPPORTED;
+        }
+    }
+    return 0;
+}

@@ -897,7 +897,8 @@ static int m_get_config(json_t **out, controller *c, json_t *p, dm_err *err)
 
 // ---- tasks ----------------------------------------------------------------------------
 
-// precheck runs, for start-task, the checks that can be run from here, as DM's precheck does
+// precheck runs, for start-task, the checks that can be run from here, as DM's precheck does:
+// the task must not ask for a feature this build does not run (config_task_unsupported);
 // (checker items binlog_enable, binlog_format, binlog_row_image, server_id, version): each
 // selected source's upstream must be replicable (binlog_client_check_upstream) for the
 // incremental phase, and the downstream must accept connections. A definite failure (a
@@ -909,6 +910,12 @@ static void precheck(char *fail, size_t fsize, char *notes, size_t nsize, const 
 {
     size_t nl = 0;
     fail[0] = notes[0] = '\0';
+    dm_err ue;
+    char utext[1500];
+    if (config_task_unsupported(&ue, t)) {
+        snprintf(fail, fsize, "precheck: %s", dm_err_format(utext, sizeof utext, &ue));
+        return;
+    }
     bool needs_binlog = t->task_mode == CONFIG_TASK_MODE_ALL ||
                         t->task_mode == CONFIG_TASK_MODE_INCREMENTAL;
     for (size_t i = 0; i <= n && !fail[0]; i++) {
