@@ -984,6 +984,65 @@ done:
     return rc;
 }
 
+// task_prechecks runs precheck for the instances of t selected by only (all when empty)
+// whose source exists, copying the sources' files under the lock and checking without it.
+// fail and notes as precheck's.
+static void task_prechecks(controller *c, const config_task *t, json_t *only, char *fail, size_t fsize,
+                           char *notes, size_t nsize)
+{
+    const char *ids[64], *yamls[64];
+    size_t n = 0;
+    char **copies = calloc(t->n_instances ? t->n_instances : 1, sizeof *copies);
+    pthread_mutex_lock(&c->mu);
+    for (size_t i = 0; copies && i < t->n_instances && n < 64; i++) {
+        const char *id = t->instances[i].source_id;
+        json_t *sd = json_object_get(c->sources, id);
+        if ((json_array_size(only) && !list_has(only, id)) || !sd)
+            continue;
+        if (!(copies[n] = strdup(jstr(sd, "yaml"))))
+            continue;
+        ids[n] = id;
+        yamls[n] = copies[n];
+        n++;
+    }
+    pthread_mutex_unlock(&c->mu);
+    precheck(fail, fsize, notes, nsize, t, ids, yamls, n);
+    for (size_t i = 0; i < n; i++)
+        free(copies[i]);
+    free(copies);
+}
+
+// m_check_task runs start-task's prechecks without starting anything (DM's check-task).
+static int m_check_task(json_t **out, controller *c, json_t *p, dm_err *err)
+{
+    const char *yaml = jstr(p, "task");
+    json_t *only = NULL;
+    config_task *t = NULL;
+    config_diag d;
+    char msg[4096] = "", notes[2048] = "";
+    int rc;
+    config_diag_init(&d);
+    if ((rc = str_list(&only, p, "sources", err)))
+        goto done;
+    if (config_task_from_string(&t, yaml, strlen(yaml), "task.yaml", NULL, &d)) {
+        diag_text(msg, sizeof(msg), &d);
+        *out = reply_msg(false, "%s", msg);
+        goto done;
+    }
+    task_prechecks(c, t, only, msg, sizeof msg, notes, sizeof notes);
+    if (msg[0])
+        *out = reply_msg(false, "%s", msg);
+    else if (notes[0])
+        *out = reply_msg(true, "pre-check is passed, with warnings: %s", notes);
+    else
+        *out = reply_msg(true, "%s", "pre-check is passed");
+done:
+    json_decref(only);
+    config_task_destroy(t);
+    config_diag_fini(&d);
+    return rc ? rc : *out ? 0 : nomem(err);
+}
+
 static int m_start_task(json_t **out, controller *c, json_t *p, dm_err *err)
 {
     const char *yaml = jstr(p, "task");
@@ -1003,29 +1062,7 @@ static int m_start_task(json_t **out, controller *c, json_t *p, dm_err *err)
     bool rm = json_is_true(json_object_get(p, "remove_meta"));
     // Prechecks first, without the lock: they talk to the databases.
     char notes[2048] = "";
-    {
-        const char *ids[64], *yamls[64];
-        size_t n = 0;
-        char **copies = calloc(t->n_instances ? t->n_instances : 1, sizeof *copies);
-        pthread_mutex_lock(&c->mu);
-        for (size_t i = 0; copies && i < t->n_instances && n < 64; i++) {
-            const char *id = t->instances[i].source_id;
-            json_t *sd = json_object_get(c->sources, id);
-            if ((json_array_size(only) && !list_has(only, id)) || !sd)
-                continue;
-            if (!(copies[n] = strdup(jstr(sd, "yaml"))))
-                continue;
-            ids[n] = id;
-            yamls[n] = copies[n];
-            n++;
-        }
-        pthread_mutex_unlock(&c->mu);
-        msg[0] = '\0';
-        precheck(msg, sizeof msg, notes, sizeof notes, t, ids, yamls, n);
-        for (size_t i = 0; i < n; i++)
-            free(copies[i]);
-        free(copies);
-    }
+    task_prechecks(c, t, only, msg, sizeof msg, notes, sizeof notes);
     if (msg[0]) {
         *out = json_pack("{s:b, s:s, s:[], s:s}", "result", 0, "msg", msg, "sources", "checkResult", msg);
         rc = *out ? 0 : nomem(err);
@@ -1792,6 +1829,8 @@ int controller_call(json_t **out, controller *c, const char *method, json_t *par
         rc = m_get_config(out, c, p, err);
     else if (!strcmp(method, "start-task"))
         rc = m_start_task(out, c, p, err);
+    else if (!strcmp(method, "check-task"))
+        rc = m_check_task(out, c, p, err);
     else if (!strcmp(method, "stop-task"))
         rc = m_operate_task(out, c, p, "Stop", err);
     else if (!strcmp(method, "pause-task"))

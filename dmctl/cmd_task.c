@@ -1,8 +1,8 @@
-// dmctl task commands: start-task, stop-task, pause-task, resume-task, query-status and
+// dmctl task commands: check-task, start-task, stop-task, pause-task, resume-task, query-status and
 // handle-error. Each parses DM's syntax, calls the controller method of the same name with
 // the parameters of the cluster API contract and prints the result.
 //
-// start-task checks the task file locally before anything is sent: the configuration (every
+// check-task and start-task check the task file locally before anything is sent: the configuration (every
 // key, DM's adjust checks) and each instance's rules compile, and -s names only instances of
 // the task. A failure prints DM's reply shape {"result": false, "msg": "[code=...] ..."} and
 // every problem as `file:line:col: key: message` on stderr, without calling the controller.
@@ -82,6 +82,46 @@ int dmctl_cmd_start_task(dmctl_ctx *c, int argc, char **argv)
     params = json_pack("{s:s,s:o,s:b}", "task", text, "sources", dmctl_json_strlist(&sources),
                        "remove_meta", a.set[0]);
     rc = dmctl_call_print(c, "start-task", params);
+done:
+    free(text);
+    dmctl_strlist_fini(&sources);
+    dmctl_args_fini(&a);
+    return rc;
+}
+
+int dmctl_cmd_check_task(dmctl_ctx *c, int argc, char **argv)
+{
+    static const dmctl_opt opts[] = {{"error", 'e', DMCTL_OPT_STR}, {"warn", 'w', DMCTL_OPT_STR},
+                                     {"source", 's', DMCTL_OPT_LIST}};
+    dmctl_args a;
+    dmctl_strlist sources = {0};
+    char *text = NULL;
+    dm_err err;
+    int rc = dmctl_cmd_parse(&a, c, opts, 3, argc, argv);
+    if (rc >= 0)
+        return rc;
+    dm_err_clear(&err);
+    if (a.n_pos != 1) {
+        rc = dmctl_cmd_bad_args(c, argv[0], "give exactly one task file");
+        goto done;
+    }
+    for (int i = 0; i < 2; i++) {
+        char *end = NULL;
+        if (a.str[i] && (strtol(a.str[i], &end, 10) < 0 || !end || *end || end == a.str[i])) {
+            rc = dmctl_cmd_bad_args(c, argv[0], i ? "--warn takes a count" : "--error takes a count");
+            goto done;
+        }
+    }
+    if (dmctl_cmd_sources(&sources, c, &a, 2) != 0) {
+        rc = DMCTL_EXIT_FAIL;
+        goto done;
+    }
+    if (check_task(&text, c, a.pos[0], &sources, &err) != 0) {
+        rc = dmctl_print_failure(c, &err);
+        goto done;
+    }
+    rc = dmctl_call_print(c, "check-task",
+                          json_pack("{s:s,s:o}", "task", text, "sources", dmctl_json_strlist(&sources)));
 done:
     free(text);
     dmctl_strlist_fini(&sources);

@@ -213,6 +213,7 @@ int dmctl_task_name(char **out, const char *arg);
 int dmctl_cmd_operate_source(dmctl_ctx *c, int argc, char **argv);
 int dmctl_cmd_get_config(dmctl_ctx *c, int argc, char **argv);
 int dmctl_cmd_start_task(dmctl_ctx *c, int argc, char **argv);
+int dmctl_cmd_check_task(dmctl_ctx *c, int argc, char **argv);
 int dmctl_cmd_operate_task(dmctl_ctx *c, int argc, char **argv); // stop/pause/resume-task
 int dmctl_cmd_query_status(dmctl_ctx *c, int argc, char **argv);
 int dmctl_cmd_list_member(dmctl_ctx *c, int argc, char **argv);

@@ -41,6 +41,17 @@ static const dmctl_command commands[] = {
      "Flags:\n"
      "  -f, --file string      write the configuration to this file instead (mode 0600)\n",
      dmctl_cmd_get_config, NULL},
+    {"check-task", "Checks the configuration file of the task",
+     "Usage: dmctl check-task [-s source ...] [-e count] [-w count] <config-file>\n"
+     "\n"
+     "Checks the task file locally (as start-task does), then has the controller run\n"
+     "start-task's prechecks (features this build runs, the upstreams' binlog settings, the\n"
+     "logins) without starting anything. Prints {\"result\", \"msg\"}: \"pre-check is passed\",\n"
+     "with the servers that cannot be reached now as warnings, or the failure.\n"
+     "Flags:\n"
+     "  -e, --error int        accepted for DM's scripts; the first failure is reported\n"
+     "  -w, --warn int         accepted for DM's scripts; every warning is reported\n" SOURCE_FLAG,
+     dmctl_cmd_check_task, NULL},
     {"start-task", "Starts a task as defined in the configuration file",
      "Usage: dmctl start-task [-s source ...] [--remove-meta] <config-file>\n"
      "\n"

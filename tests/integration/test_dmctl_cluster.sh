@@ -2,7 +2,7 @@
 # test_dmctl_cluster: the whole system driven through dmctl, as a DM user would.
 # One controller, one relayd and two appliers (--join), two upstream sources, two `all`
 # tasks, sysbench writing on both upstreams:
-#   - operate-source create, start-task --remove-meta, query-status, list-member;
+#   - operate-source create, check-task, start-task --remove-meta, query-status, list-member;
 #   - kill -9 the applier running a subtask: the subtask moves, the data ends equal;
 #     offline-member removes the dead applier and refuses a live one;
 #   - pause-relay / resume-relay of a source: its changes arrive after the resume;
@@ -159,6 +159,14 @@ done
 cfg=$(dmctl get-config source mysql-01 | jget 'r["cfg"]')
 grep -q "source-id: mysql-01" <<<"$cfg" || fail "get-config source: $cfg"
 
+# check-task runs the prechecks without starting anything; one asking for a feature not
+# built (shard-mode) fails and names it.
+res=$(dmctl check-task "$TEST_TMP/task1.yaml")
+[ "$(echo "$res" | jget '(r["result"], r["msg"])')" == "(True, 'pre-check is passed')" ] || fail "check-task: $res"
+sed 's/^task-mode: /shard-mode: optimistic\ntask-mode: /' "$TEST_TMP/task1.yaml" >"$TEST_TMP/shard.yaml"
+res=$(dmctl check-task "$TEST_TMP/shard.yaml") && fail "check-task passed a shard-mode task: $res"
+echo "$res" | grep -q "shard-mode: optimistic" || fail "check-task does not name shard-mode: $res"
+[ "$(dmctl query-status | jget 'len(r["tasks"])')" == 0 ] || fail "check-task started a task"
 for i in 1 2; do
   res=$(dmctl start-task --remove-meta "$TEST_TMP/task$i.yaml")
   [ "$(echo "$res" | jget 'r["result"]')" == True ] || fail "start-task dct$i: $res"
