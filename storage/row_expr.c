@@ -45,6 +45,8 @@ typedef struct rx_val {
     uint8_t scale;   // EXACT: decimal digits after the point
     bool is_dec;     // EXACT: DECIMAL (false: BIGINT, whose overflow is an error)
     bool uns;        // EXACT BIGINT: UNSIGNED (range 0..2^64-1 instead of the signed one)
+    bool flt;        // DOUBLE: a FLOAT column's value (rendered with single precision)
+    uint16_t bits;   // EXACT: a BIT(bits) column's value (a binary string in string context)
     uint8_t coll;    // STRING: RXC_*
     bool hex;        // STRING: a hex/bit literal (a number in numeric context)
     int col;         // INDEX: the column slot it came from (for messages); else -1
@@ -393,12 +395,16 @@ static bool rx_parse_datetime(binlog_temporal *out, const char *s, size_t len)
     size_t ndig = 0;
     while (i + ndig < len && s[i + ndig] >= '0' && s[i + ndig] <= '9')
         ndig++;
-    if ((ndig == 8 || ndig == 14) && (i + ndig == len || s[i + ndig] == '.')) {
+    if ((ndig == 6 || ndig == 8 || ndig == 12 || ndig == 14) &&
+        (i + ndig == len || s[i + ndig] == '.')) {
         size_t j = i;
-        rx_digits(&y, s, len, &j, 4);
+        bool short_year = ndig == 6 || ndig == 12;
+        rx_digits(&y, s, len, &j, short_year ? 2 : 4);
+        if (short_year)
+            y += y < 70 ? 2000 : 1900;
         rx_digits(&mo, s, len, &j, 2);
         rx_digits(&d, s, len, &j, 2);
-        if (ndig == 14) {
+        if (ndig == 12 || ndig == 14) {
             rx_digits(&h, s, len, &j, 2);
             rx_digits(&mi, s, len, &j, 2);
             rx_digits(&sec, s, len, &j, 2);
@@ -407,7 +413,7 @@ static bool rx_parse_datetime(binlog_temporal *out, const char *s, size_t len)
         if (j != len)
             return false;
         i = j;
-        out->kind = ndig == 14 ? BINLOG_TEMPORAL_DATETIME : BINLOG_TEMPORAL_DATE;
+        out->kind = ndig >= 12 ? BINLOG_TEMPORAL_DATETIME : BINLOG_TEMPORAL_DATE;
     } else {
         ystart = i;
         if (!rx_digits(&y, s, len, &i, 4))
@@ -440,6 +446,12 @@ static bool rx_parse_datetime(binlog_temporal *out, const char *s, size_t len)
     }
     if (mo > 12 || d > 31 || h > 23 || mi > 59 || sec > 59)
         return false;
+    if (mo >= 1 && d > 28) {
+        static const uint8_t dim[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+        bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+        if (d > dim[mo - 1] || (mo == 2 && d == 29 && !leap))
+            return false;
+    }
     out->year = (uint16_t)y;
     out->month = (uint8_t)mo;
     out->day = (uint8_t)d;
@@ -1525,10 +1537,13 @@ static int rx_load_column(rx_val *out, rx_ctx *c, size_t slot)
     case BINLOG_VALUE_BIT:
         rx_set_int(out, v->u);
         out->uns = true;
+        if (v->kind == BINLOG_VALUE_BIT)
+            out->bits = v->bits ? (v->bits > 64 ? 64 : v->bits) : 64;
         return 0;
     case BINLOG_VALUE_FLOAT:
     case BINLOG_VALUE_DOUBLE:
         rx_set_double(out, v->d);
+        out->flt = v->kind == BINLOG_VALUE_FLOAT;
         return 0;
     case BINLOG_VALUE_DECIMAL:
         if (!rx_parse_exact(out, v->str.ptr, v->str.len))
@@ -1637,6 +1652,54 @@ static size_t rx_i128_text(char *buf, rx_i128 m, int scale)
     return o;
 }
 
+// rx_double_text renders d as MySQL does: the shortest digits that read back as the same
+// double (float for a FLOAT column), fixed notation unless the decimal exponent is >= 15 or
+// < -15, then "1.5e20" / "1e-20". buf holds at least 400 bytes.
+static size_t rx_double_text(char *buf, size_t size, double d, bool is_float)
+{
+    char e[40], mant[24];
+    int p, exp10;
+    size_t m = 0;
+    if (d == 0.0 || !isfinite(d)) {
+        buf[0] = '0';
+        buf[1] = '\0';
+        return 1;
+    }
+    for (p = 1; p <= 17; p++) {
+        snprintf(e, sizeof(e), "%.*e", p - 1, d);
+        double back = strtod(e, NULL);
+        if (is_float ? (float)back == (float)d : back == d)
+            break;
+    }
+    if (p > 17)
+        p = 17;
+    // e is "-d.ddde+XX": collect the digits and the exponent.
+    const char *q = e;
+    bool neg = *q == '-';
+    if (neg)
+        q++;
+    for (; *q && *q != 'e'; q++)
+        if (*q != '.')
+            mant[m++] = *q;
+    exp10 = atoi(q + 1);
+    while (m > 1 && mant[m - 1] == '0')
+        m--;
+    if (exp10 >= 15 || exp10 < -15) {
+        size_t o = 0;
+        if (neg)
+            buf[o++] = '-';
+        buf[o++] = mant[0];
+        if (m > 1) {
+            buf[o++] = '.';
+            memcpy(buf + o, mant + 1, m - 1);
+            o += m - 1;
+        }
+        return o + (size_t)snprintf(buf + o, size - o, "e%d", exp10);
+    }
+    int decimals = (int)m - 1 - exp10;
+    return (size_t)snprintf(buf, size, "%.*f", decimals > 0 ? decimals : 0, d);
+}
+
 // rx_to_string gives v (not NULL) as bytes; numbers and temporals are rendered into the arena.
 static int rx_to_string(rx_val *out, rx_ctx *c, const rx_val *v)
 {
@@ -1649,17 +1712,22 @@ static int rx_to_string(rx_val *out, rx_ctx *c, const rx_val *v)
     }
     if (v->kind == RXV_INDEX)
         return rx_index_as_string(c, v);
-    if ((rc = rx_alloc(&buf, c, 80)) != 0)
+    if ((rc = rx_alloc(&buf, c, 400)) != 0)
         return rc;
-    if (v->kind == RXV_EXACT) {
-        n = rx_i128_text(buf, v->m, v->scale);
-    } else if (v->kind == RXV_DOUBLE) {
-        n = (size_t)snprintf(buf, 80, "%.15g", v->d);
-        if (strtod(buf, NULL) != v->d)
-            n = (size_t)snprintf(buf, 80, "%.17g", v->d);
-    } else {
-        n = rx_temporal_render(buf, &v->t);
+    if (v->kind == RXV_EXACT && v->bits) {
+        // BIT(n) in string context: its (n+7)/8 bytes, big-endian, as a binary string.
+        n = (size_t)(v->bits + 7) / 8;
+        for (size_t i = 0; i < n; i++)
+            buf[i] = (char)(uint8_t)(v->m >> (8 * (n - 1 - i)));
+        rx_set_str(out, buf, n, RXC_BINARY);
+        return 0;
     }
+    if (v->kind == RXV_EXACT)
+        n = rx_i128_text(buf, v->m, v->scale);
+    else if (v->kind == RXV_DOUBLE)
+        n = rx_double_text(buf, 400, v->d, v->flt);
+    else
+        n = rx_temporal_render(buf, &v->t);
     rx_set_str(out, buf, n, RXC_CI);
     return 0;
 }
@@ -2144,6 +2212,66 @@ static int rx_round_exact(rx_val *out, const rx_val *v, int64_t d, int mode)
     return 0;
 }
 
+// rx_stringy tells whether MySQL types node n as a string (for the result type of IF,
+// IFNULL and COALESCE, which is a string when any branch is): string literals, string
+// functions and character/BLOB/JSON/ENUM/SET columns, judged from the column's type even
+// when its value is NULL.
+static bool rx_stringy(const rx_ctx *c, const rx_node *n)
+{
+    switch (n->type) {
+    case RX_LIT:
+        return n->lit.kind == RXV_STRING && !n->lit.hex;
+    case RX_COL: {
+        const binlog_value *v = &c->vals[c->e->cols[n->col].index];
+        if (v->kind == BINLOG_VALUE_STRING || v->kind == BINLOG_VALUE_JSON ||
+            v->kind == BINLOG_VALUE_ENUM || v->kind == BINLOG_VALUE_SET)
+            return true;
+        switch (v->type) {
+        case BINLOG_TYPE_VARCHAR: case BINLOG_TYPE_VARCHAR_COMPRESSED: case BINLOG_TYPE_JSON:
+        case BINLOG_TYPE_ENUM: case BINLOG_TYPE_SET: case BINLOG_TYPE_TINY_BLOB:
+        case BINLOG_TYPE_MEDIUM_BLOB: case BINLOG_TYPE_LONG_BLOB: case BINLOG_TYPE_BLOB:
+        case BINLOG_TYPE_BLOB_COMPRESSED: case BINLOG_TYPE_VAR_STRING: case BINLOG_TYPE_STRING:
+            return v->kind == BINLOG_VALUE_NULL;
+        default:
+            return false;
+        }
+    }
+    case RX_FUNC:
+        switch (n->op) {
+        case FN_UPPER: case FN_LOWER: case FN_CONCAT: case FN_SUBSTRING: case FN_TRIM:
+        case FN_LTRIM: case FN_RTRIM: case FN_LEFT: case FN_RIGHT:
+            return true;
+        case FN_IF:
+            return rx_stringy(c, n->kids[1]) || rx_stringy(c, n->kids[2]);
+        case FN_IFNULL:
+        case FN_COALESCE:
+            for (size_t i = 0; i < n->nkids; i++)
+                if (rx_stringy(c, n->kids[i]))
+                    return true;
+            return false;
+        default:
+            return false;
+        }
+    default:
+        return false;
+    }
+}
+
+// rx_eval_choice evaluates kid k of the IF/IFNULL/COALESCE node n as its result, turned
+// into a string when another branch makes the result type a string.
+static int rx_eval_choice(rx_val *out, rx_ctx *c, const rx_node *n, size_t k)
+{
+    int rc;
+    rx_val v;
+    if ((rc = rx_eval(&v, c, n->kids[k])) != 0)
+        return rc;
+    if (v.kind == RXV_NULL || v.kind == RXV_STRING || !rx_stringy(c, n)) {
+        *out = v;
+        return 0;
+    }
+    return rx_to_string(out, c, &v);
+}
+
 static int rx_eval_func(rx_val *out, rx_ctx *c, const rx_node *n)
 {
     int rc;
@@ -2152,22 +2280,19 @@ static int rx_eval_func(rx_val *out, rx_ctx *c, const rx_node *n)
     // Functions with lazy or variadic arguments first.
     switch (n->op) {
     case FN_COALESCE:
+    case FN_IFNULL:
         for (size_t i = 0; i < n->nkids; i++) {
-            if ((rc = rx_eval(out, c, n->kids[i])) != 0)
+            if ((rc = rx_eval_choice(out, c, n, i)) != 0)
                 return rc;
             if (out->kind != RXV_NULL)
                 return 0;
         }
         rx_set_null(out);
         return 0;
-    case FN_IFNULL:
-        if ((rc = rx_eval(out, c, n->kids[0])) != 0)
-            return rc;
-        return out->kind == RXV_NULL ? rx_eval(out, c, n->kids[1]) : 0;
     case FN_IF:
         if ((rc = rx_eval(&a[0], c, n->kids[0])) != 0)
             return rc;
-        return rx_eval(out, c, n->kids[rx_truth(&a[0]) == 1 ? 1 : 2]);
+        return rx_eval_choice(out, c, n, rx_truth(&a[0]) == 1 ? 1 : 2);
     case FN_CONCAT: {
         size_t total = 0, o = 0;
         uint8_t coll = RXC_CI;

@@ -236,6 +236,16 @@ static const eval_case cases[] = {
     {"CEIL(1.2) = 2", T}, {"CEILING(-1.7) = -1", T}, {"FLOOR(f) = 1", T}, {"CEIL(f) = 2", T},
     {"MOD(10, 3) = 1", T}, {"MOD(a, 0)", N}, {"mod(c, 2) = 0", T},
     {"MID(name, 2, 1) = 'b'", T}, {"OCTET_LENGTH(ustr) = 6", T},
+    // result rendering and result types checked against MariaDB
+    {"CONCAT(1e15) = '1e15'", T}, {"CONCAT(1e14) = '100000000000000'", T},
+    {"CONCAT(1.5e-7) = '0.00000015'", T}, {"CONCAT(-2.5e16) = '-2.5e16'", T},
+    {"CONCAT(1.1e0 * 3) = '3.3000000000000003'", T}, {"CONCAT(fl) = '1.1'", T},
+    {"CONCAT(fl * 2) = '2.200000047683716'", T}, {"CONCAT(bt) = 0x05", T},
+    {"CONCAT(bt) = '5'", F}, {"bt = '5'", T}, {"IFNULL(zero, 'x') = 'x'", F},
+    {"IFNULL(zero, 'x') = '0'", T}, {"IF(a, 5, 'x') = '5.0'", F}, {"IF(a, 5, 6) = '5.0'", T},
+    {"COALESCE(d, 'x') = '12.50'", T}, {"IFNULL(n, s) = 'hello'", T},
+    {"DAY('2023-02-29')", N}, {"DAY('2024-02-29') = 29", T}, {"dd = '2024-02-30'", F},
+    {"YEAR(240105) = 2024", T}, {"YEAR('240105') = 2024", T}, {"DATE(tm)", N},
     // nesting and whitespace
     {" ( ( a ) ) = 5 ", T}, {"a=5/*comment*/", T}, {"a = 5 -- trailing comment", T},
 };
