@@ -661,6 +661,7 @@ static int rx_node_new(rx_node **out, rx_parser *p, uint8_t type, size_t off)
 {
     row_expr *e = p->e;
     rx_node *n;
+    *out = NULL;
     if (e->n_nodes == e->cap_nodes) {
         size_t cap = e->cap_nodes ? e->cap_nodes * 2 : 16;
         rx_node **nn = realloc(e->nodes, cap * sizeof(*nn));
@@ -1484,6 +1485,7 @@ typedef struct rx_ctx {
 static int rx_alloc(char **out, rx_ctx *c, size_t n)
 {
     rx_chunk *k;
+    *out = NULL;
     if (n > RX_ARENA_MAX || c->arena_bytes + n > RX_ARENA_MAX)
         return dm_err_set(c->err, ROW_EXPR_ERR_EVAL, DM_ERR_SCOPE_INTERNAL,
                           "expression '%.*s': string results exceed %u bytes", rx_text_len(c->e),
@@ -1704,8 +1706,8 @@ static size_t rx_double_text(char *buf, size_t size, double d, bool is_float)
 static int rx_to_string(rx_val *out, rx_ctx *c, const rx_val *v)
 {
     int rc;
-    char *buf;
-    size_t n;
+    char *buf = NULL;
+    size_t n = 0;
     if (v->kind == RXV_STRING) {
         *out = *v;
         return 0;
