@@ -1615,7 +1615,10 @@ static void rx_to_numeric(rx_val *out, const rx_val *v)
         out->uns = true;
         return;
     default:
+        // A number computed from a BIT or FLOAT column is a plain BIGINT/DOUBLE.
         *out = *v;
+        out->bits = 0;
+        out->flt = false;
         return;
     }
 }
@@ -1811,6 +1814,20 @@ static int rx_compare(int *out, rx_ctx *c, const rx_val *a, const rx_val *b)
                 return rc;
             *out = sign * rx_strcmp(ts.s, ts.len, o->s, o->len, o->coll);
             return 0;
+        } else if (o->kind == RXV_EXACT && o->m >= 0 && rx_is_datelike(&t->t)) {
+            // A number that reads as YYYYMMDD[HHMMSS[.ffffff]] is a date, as MySQL converts
+            // it (a fraction counts only after a time of day).
+            char digits[48];
+            size_t nd = rx_i128_text(digits, o->m, o->scale), dot = nd;
+            for (size_t k = 0; k < nd; k++)
+                if (digits[k] == '.')
+                    dot = k;
+            if (dot != 14)
+                nd = dot;
+            if (rx_parse_datetime(&parsed, digits, nd)) {
+                *out = sign * rx_temporal_cmp(&t->t, &parsed);
+                return 0;
+            }
         }
     }
     rx_to_numeric(&x, a);

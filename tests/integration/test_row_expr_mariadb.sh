@@ -371,6 +371,100 @@ ts = 1704067199.25
 dt = '2024-01-05 10:20'
 dd = '2024-01-05 '
 dd > '2024-1-5 0:0:1'
+NOT a BETWEEN 1 AND 5
+a = b IS NULL
+!a IS NULL
+NOT a IS NULL
+- a * 2 = -10
+-a ^ 1
+~a & 7
+a + b * 2 - 1 DIV 2
+a < b = 1
+a <=> '5'
+s <=> 'HELLO'
+dd <=> '2024-01-05'
+a XOR b XOR 1
+a IN (1, 2) OR b IN (3)
+s LIKE '%L%'
+s LIKE 'h\%'
+name LIKE 'ab\c'
+name LIKE '50\%\_off'
+name LIKE '%\\%'
+'a_c' LIKE 'a\_c'
+'abc' LIKE 'a\bc'
+'a\\b' LIKE 'a\\\\b'
+'  10' + 0 = 10
+'1.5e1x' + 0 = 15
+'-.5' + 0 = -0.5
+'+3' = 3
+'0x1A' + 0 = 0
+'1,5' + 0 = 1
+'' = 0
+' ' = 0
+'' = ' '
+bs = ''
+dt > 20240101
+dt > 2024
+dt < 99999999
+dd = 240105
+dd < 20240105.5
+dt < 20240105102030.5
+dt6 > 20240105102030.1234
+20240105 = dd
+dd > 20240101000000
+tm > 0
+tm < 1000000
+dt = '2024-01-05 10:20:30.000000001'
+dt >= '2024-01-05 10:20:29.9999995'
+ts = '2023-12-31 23:59:59.250'
+dd BETWEEN 20240101 AND 20240229
+dt BETWEEN dd AND '2024-01-06'
+YEAR(dt) + 1 = 2025
+MONTH(dt6) * 2 = 4
+d BETWEEN 12 AND 13
+d IN (12.5, 10)
+d = 12.5e0
+f IN (1.5, 10)
+fl IN (1.1, 2.5)
+u IN (18446744073709551615, 0)
+u = -1
+a = 5.0
+a = '5.0'
+a = ' 5'
+big = 9223372036854775807.0
+big = '9223372036854775807'
+u = 1.8446744073709552e19
+1 = 1.0000000000000000000001
+ROUND(a / 3, 2) = 1.67
+ROUND(-2.5) = -3
+ROUND(2.5e0)
+ROUND(f, 0)
+ROUND(1.45, 1) = 1.5
+ROUND(a, -1)
+FLOOR(a / 2) = 2
+CEIL(a / 2) = 3
+ABS(a - 10) = 5
+LENGTH(s) > 4
+CHAR_LENGTH(CONCAT(name, name)) = 10
+SUBSTRING(name, 1, 2) = 'ab'
+SUBSTRING(name, 3)
+LEFT(name, -1) = ''
+RIGHT(name, 100) = name
+UPPER(NULL) IS NULL
+CONCAT('a', NULL) IS NULL
+CONCAT(a, b) = '510'
+CONCAT(dd) = '2024-01-05'
+CONCAT(dt6)
+CONCAT(u) = '18446744073709551615'
+CONCAT(-0.0) = '0.0'
+CONCAT(1.0 * 2) = '2.0'
+CONCAT(7 DIV 2) = '3'
+CONCAT(d * d) = '156.250000'
+CONCAT(d / 4)
+IF(NULL, 1, 2) = 2
+IF(a IS NULL, 'n', a) = 'n'
+COALESCE(NULL, a, b) = 5
+COALESCE(s, name, 'z') = 'z'
 EOF
 "$TOOL" "$datadir/$binlog" t "$TEST_TMP/exprs" >"$TEST_TMP/module" 2>"$TEST_TMP/module.err" \
   || { cat "$TEST_TMP/module.err" >&2; fail "row_expr_tool failed"; }
