@@ -49,6 +49,7 @@ typedef struct rx_val {
     uint16_t bits;   // EXACT: a BIT(bits) column's value (a binary string in string context)
     uint8_t coll;    // STRING: RXC_*
     bool hex;        // STRING: a hex/bit literal (a number in numeric context)
+    bool named;      // INDEX: s/len hold the member name(s), usable in string context
     int col;         // INDEX: the column slot it came from (for messages); else -1
     rx_i128 m;       // EXACT mantissa; INDEX value
     double d;        // DOUBLE
@@ -119,7 +120,10 @@ typedef struct rx_node {
 
 typedef struct rx_col {
     char *name;
-    size_t index; // into the bound names
+    size_t index;         // into the bound names
+    binlog_str *members;  // ENUM/SET member names (row_expr_bind_members), else NULL
+    size_t n_members;
+    char *member_bytes;   // what members point into
 } rx_col;
 
 struct row_expr {
@@ -755,8 +759,8 @@ static int rx_add_column(size_t *out, rx_parser *p, const char *name, size_t len
         return rx_nomem(p->err);
     memcpy(copy, name, len);
     copy[len] = '\0';
+    memset(&e->cols[e->n_cols], 0, sizeof(e->cols[0]));
     e->cols[e->n_cols].name = copy;
-    e->cols[e->n_cols].index = 0;
     *out = e->n_cols++;
     return 0;
 }
@@ -1362,8 +1366,11 @@ void row_expr_destroy(row_expr *e)
         free(e->nodes[i]);
     }
     free(e->nodes);
-    for (size_t i = 0; i < e->n_cols; i++)
+    for (size_t i = 0; i < e->n_cols; i++) {
         free(e->cols[i].name);
+        free(e->cols[i].members);
+        free(e->cols[i].member_bytes);
+    }
     free(e->cols);
     free(e->text);
     free(e);
@@ -1449,6 +1456,13 @@ int row_expr_bind(row_expr *e, const char *const *names, size_t n, dm_err *err)
                           "row_expr_bind: expression and names must not be NULL");
     e->bound = false;
     for (size_t c = 0; c < e->n_cols; c++) {
+        free(e->cols[c].members);
+        free(e->cols[c].member_bytes);
+        e->cols[c].members = NULL;
+        e->cols[c].member_bytes = NULL;
+        e->cols[c].n_members = 0;
+    }
+    for (size_t c = 0; c < e->n_cols; c++) {
         size_t i;
         for (i = 0; i < n; i++)
             if (names[i] && rx_name_eq(e->cols[c].name, strlen(e->cols[c].name), names[i]))
@@ -1463,6 +1477,42 @@ int row_expr_bind(row_expr *e, const char *const *names, size_t n, dm_err *err)
     }
     e->min_vals = min_vals;
     e->bound = true;
+    return 0;
+}
+
+int row_expr_bind_members(row_expr *e, size_t col, const binlog_str *members, size_t n,
+                          dm_err *err)
+{
+    if (!e || !e->bound || (n && !members))
+        return dm_err_set(err, DM_ERR_INVALID_ARG, DM_ERR_SCOPE_INTERNAL,
+                          "row_expr_bind_members: the expression must be bound first");
+    for (size_t c = 0; c < e->n_cols; c++) {
+        rx_col *rc = &e->cols[c];
+        size_t total = 0, off = 0;
+        if (rc->index != col)
+            continue;
+        for (size_t i = 0; i < n; i++)
+            total += members[i].len;
+        binlog_str *m = calloc(n ? n : 1, sizeof(*m));
+        char *bytes = malloc(total ? total : 1);
+        if (!m || !bytes) {
+            free(m);
+            free(bytes);
+            return rx_nomem(err);
+        }
+        for (size_t i = 0; i < n; i++) {
+            if (members[i].len)
+                memcpy(bytes + off, members[i].ptr, members[i].len);
+            m[i].ptr = bytes + off;
+            m[i].len = members[i].len;
+            off += members[i].len;
+        }
+        free(rc->members);
+        free(rc->member_bytes);
+        rc->members = m;
+        rc->member_bytes = bytes;
+        rc->n_members = n;
+    }
     return 0;
 }
 
@@ -1517,6 +1567,44 @@ static int rx_range_err(rx_ctx *c)
     return rx_eval_err(c, "BIGINT value is out of range", "");
 }
 
+
+// rx_member_names sets the name of ENUM value v->m (0: the error value '') or the
+// comma-separated names of the members in SET bitmask v->m, from the bound member list.
+static int rx_member_names(rx_val *v, rx_ctx *c, size_t slot, bool is_set)
+{
+    const rx_col *col = &c->e->cols[slot];
+    uint64_t u = (uint64_t)v->m;
+    size_t total = 0, o = 0;
+    char *buf;
+    int rc;
+    if (!is_set) {
+        if (u > col->n_members)
+            return rx_col_err(c, slot, "holds an ENUM index beyond its member list");
+        v->s = u ? col->members[u - 1].ptr : "";
+        v->len = u ? col->members[u - 1].len : 0;
+        v->named = true;
+        return 0;
+    }
+    for (size_t i = 0; i < 64; i++)
+        if (u >> i & 1) {
+            if (i >= col->n_members)
+                return rx_col_err(c, slot, "holds a SET bit beyond its member list");
+            total += col->members[i].len + 1;
+        }
+    if ((rc = rx_alloc(&buf, c, total)) != 0)
+        return rc;
+    for (size_t i = 0; i < 64; i++)
+        if (u >> i & 1) {
+            if (o)
+                buf[o++] = ',';
+            memcpy(buf + o, col->members[i].ptr, col->members[i].len);
+            o += col->members[i].len;
+        }
+    v->s = buf;
+    v->len = o;
+    v->named = true;
+    return 0;
+}
 
 // rx_load_column turns the row's value of column slot into an rx_val.
 static int rx_load_column(rx_val *out, rx_ctx *c, size_t slot)
@@ -1584,6 +1672,8 @@ static int rx_load_column(rx_val *out, rx_ctx *c, size_t slot)
         out->kind = RXV_INDEX;
         out->m = v->u;
         out->col = (int)slot;
+        if (c->e->cols[slot].members)
+            return rx_member_names(out, c, slot, v->kind == BINLOG_VALUE_SET);
         return 0;
     }
     return rx_col_err(c, slot, "has a value kind this module does not know");
@@ -1592,8 +1682,9 @@ static int rx_load_column(rx_val *out, rx_ctx *c, size_t slot)
 static int rx_index_as_string(rx_ctx *c, const rx_val *v)
 {
     return rx_col_err(c, (size_t)v->col,
-                      "is an ENUM or SET, whose member names the binlog row lacks: compare it "
-                      "to numbers (ENUM index, SET bitmask) instead of strings");
+                      "is an ENUM or SET whose member names are not known (the binlog row "
+                      "lacks them and none were bound): compare it to numbers (ENUM index, "
+                      "SET bitmask) instead of strings");
 }
 
 // rx_to_numeric converts v (not NULL) to EXACT or DOUBLE in *out.
@@ -1715,8 +1806,12 @@ static int rx_to_string(rx_val *out, rx_ctx *c, const rx_val *v)
         *out = *v;
         return 0;
     }
-    if (v->kind == RXV_INDEX)
-        return rx_index_as_string(c, v);
+    if (v->kind == RXV_INDEX) {
+        if (!v->named)
+            return rx_index_as_string(c, v);
+        rx_set_str(out, v->s, v->len, RXC_CI);
+        return 0;
+    }
     if ((rc = rx_alloc(&buf, c, 400)) != 0)
         return rc;
     if (v->kind == RXV_EXACT && v->bits) {
@@ -1780,13 +1875,21 @@ static int rx_double_cmp(double x, double y)
 // rx_compare orders a and b (both non-NULL) by MySQL's comparison type rules.
 static int rx_compare(int *out, rx_ctx *c, const rx_val *a, const rx_val *b)
 {
-    rx_val x, y;
+    rx_val x, y, sa, sb;
     bool ok;
+    int rc;
+    // An ENUM/SET against a string, a temporal or another ENUM/SET compares by name.
     if (a->kind == RXV_INDEX && (b->kind == RXV_INDEX || (b->kind == RXV_STRING && !b->hex) ||
-                                 b->kind == RXV_TEMPORAL))
-        return rx_index_as_string(c, a);
-    if (b->kind == RXV_INDEX && ((a->kind == RXV_STRING && !a->hex) || a->kind == RXV_TEMPORAL))
-        return rx_index_as_string(c, b);
+                                 b->kind == RXV_TEMPORAL)) {
+        if ((rc = rx_to_string(&sa, c, a)) != 0)
+            return rc;
+        a = &sa;
+    }
+    if (b->kind == RXV_INDEX && ((a->kind == RXV_STRING && !a->hex) || a->kind == RXV_TEMPORAL)) {
+        if ((rc = rx_to_string(&sb, c, b)) != 0)
+            return rc;
+        b = &sb;
+    }
     if (a->kind == RXV_STRING && b->kind == RXV_STRING) {
         uint8_t coll = a->coll > b->coll ? a->coll : b->coll;
         *out = rx_strcmp(a->s, a->len, b->s, b->len, coll);
@@ -1808,7 +1911,6 @@ static int rx_compare(int *out, rx_ctx *c, const rx_val *a, const rx_val *b)
                 *out = sign * rx_temporal_cmp(&t->t, &parsed);
                 return 0;
             }
-            int rc;
             rx_val ts;
             if ((rc = rx_to_string(&ts, c, t)) != 0)
                 return rc;
@@ -2472,8 +2574,11 @@ static int rx_eval_func(rx_val *out, rx_ctx *c, const rx_node *n)
     case FN_DATE: {
         binlog_temporal t;
         bool want_time = n->op == FN_HOUR || n->op == FN_MINUTE || n->op == FN_SECOND;
-        if (a[0].kind == RXV_INDEX)
-            return rx_index_as_string(c, &a[0]);
+        if (a[0].kind == RXV_INDEX) {
+            if ((rc = rx_to_string(&s, c, &a[0])) != 0)
+                return rc;
+            a[0] = s;
+        }
         if (!rx_temporal_of(&t, c, &a[0], want_time) ||
             (!want_time && t.kind == BINLOG_TEMPORAL_TIME)) {
             rx_set_null(out);

@@ -57,12 +57,21 @@ const char *row_expr_column_name(const row_expr *e, size_t i);
 // the unknown column and the expression; e is left unbound), DM_ERR_INVALID_ARG.
 int row_expr_bind(row_expr *e, const char *const *names, size_t n, dm_err *err);
 
+// row_expr_bind_members gives the member names of the ENUM or SET column at index col of the
+// names last given to row_expr_bind (members[0] is ENUM index 1 / SET bit 0; e.g. a
+// binlog_column's values from TABLE_MAP metadata), so that its values can be compared with
+// strings and used as strings, as in MySQL. The names are copied; a later row_expr_bind
+// forgets them. A col the expression does not reference is accepted and ignored. Errors:
+// DM_ERR_INVALID_ARG (e not bound), DM_ERR_NOMEM.
+int row_expr_bind_members(row_expr *e, size_t col, const binlog_str *members, size_t n,
+                          dm_err *err);
+
 // row_expr_eval evaluates the bound e over vals[0..n) (one row image, in the column order
 // given to row_expr_bind) and sets *out to true only when the result is TRUE (non-NULL and
 // non-zero), as a WHERE clause does. Values are only read. Errors: ROW_EXPR_ERR_EVAL (a
-// referenced value is ABSENT, JSON_DIFF or GEOMETRY, an ENUM/SET used as a string, an
-// integer result out of the BIGINT range, a string result over 16 MiB; names the column or
-// operation), DM_ERR_INVALID_ARG (e not bound, n smaller than the bound column list),
+// referenced value is ABSENT, JSON_DIFF or GEOMETRY, an ENUM/SET used as a string without
+// row_expr_bind_members, an integer result out of the BIGINT range, a string result over
+// 16 MiB; names the column or operation), DM_ERR_INVALID_ARG (e not bound, n smaller than the bound column list),
 // DM_ERR_NOMEM. *out is false on error. Thread-safe on a bound e.
 int row_expr_eval(bool *out, const row_expr *e, const binlog_value *vals, size_t n, dm_err *err);
 

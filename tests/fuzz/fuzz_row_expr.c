@@ -62,10 +62,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (!row_expr_column_name(e, i))
             __builtin_trap();
     if (row_expr_bind(e, fz_names, FZ_NCOLS, &err) == 0) {
-        for (int v = 0; v < 3; v++) {
-            bool r;
-            fz_row(row, v);
-            (void)row_expr_eval(&r, e, row, FZ_NCOLS, &err);
+        static const binlog_str members[] = {{"one", 3}, {"", 0}, {"Three", 5}, {"x y", 3}};
+        for (int pass = 0; pass < 2; pass++) {
+            // Second pass: ENUM e and SET st get member names (SET bits beyond them error).
+            if (pass == 1 && (row_expr_bind_members(e, 9, members, 4, &err) != 0 ||
+                              row_expr_bind_members(e, 10, members, 4, &err) != 0))
+                break;
+            for (int v = 0; v < 3; v++) {
+                bool r;
+                fz_row(row, v);
+                if (pass == 1 && v == 2)
+                    row[10].u = 5;
+                (void)row_expr_eval(&r, e, row, FZ_NCOLS, &err);
+            }
         }
     }
     row_expr_destroy(e);

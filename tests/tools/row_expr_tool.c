@@ -4,8 +4,8 @@
 //
 //   row_expr_tool BINLOG_FILE TABLE EXPR_FILE
 //
-// The table's column names come from the binlog's TABLE_MAP metadata (MariaDB
-// binlog_row_metadata=FULL). For each line of EXPR_FILE it prints one line: the result of
+// The table's column names and ENUM/SET member names come from the binlog's TABLE_MAP
+// metadata (MariaDB binlog_row_metadata=FULL). For each line of EXPR_FILE it prints one line: the result of
 // the expression for each inserted row of TABLE (in binlog order), separated by blanks:
 // T (TRUE), F (FALSE), N (NULL) or E (an error; the message goes to stderr). A parse or bind
 // error prints E for every row.
@@ -27,6 +27,9 @@ typedef struct tool_rows {
     size_t n_rows;
     size_t n_cols;
     char **names;
+    binlog_str **members;  // per column: ENUM/SET member names from the TABLE_MAP
+    size_t *n_members;
+    dm_buf member_bytes;
 } tool_rows;
 
 static int read_file(dm_buf *out, const char *path)
@@ -69,6 +72,51 @@ static int keep_row(tool_rows *rows, const binlog_value *vals, size_t n)
     }
     rows->n_rows++;
     return 0;
+}
+
+// keep_columns copies the column names and ENUM/SET member names of tm.
+static int keep_columns(tool_rows *rows, const binlog_table_map *tm, dm_err *err)
+{
+    size_t n = tm->column_count, total = 0, off = 0;
+    rows->n_cols = n;
+    rows->names = calloc(n, sizeof(char *));
+    rows->members = calloc(n, sizeof(binlog_str *));
+    rows->n_members = calloc(n, sizeof(size_t));
+    for (size_t i = 0; i < n; i++)
+        for (size_t k = 0; k < tm->columns[i].n_values; k++)
+            total += tm->columns[i].values[k].len;
+    if (!rows->names || !rows->members || !rows->n_members ||
+        dm_buf_reserve(&rows->member_bytes, total + 1) != 0)
+        return dm_err_set(err, DM_ERR_NOMEM, DM_ERR_SCOPE_INTERNAL, "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        const binlog_column *col = &tm->columns[i];
+        rows->names[i] = strndup(col->name.ptr ? col->name.ptr : "", col->name.len);
+        if (!rows->names[i])
+            return dm_err_set(err, DM_ERR_NOMEM, DM_ERR_SCOPE_INTERNAL, "out of memory");
+        if (!col->n_values)
+            continue;
+        rows->members[i] = calloc(col->n_values, sizeof(binlog_str));
+        if (!rows->members[i])
+            return dm_err_set(err, DM_ERR_NOMEM, DM_ERR_SCOPE_INTERNAL, "out of memory");
+        rows->n_members[i] = col->n_values;
+        for (size_t k = 0; k < col->n_values; k++) {
+            dm_buf_append(&rows->member_bytes, col->values[k].ptr, col->values[k].len);
+            rows->members[i][k].ptr = rows->member_bytes.data + off;
+            rows->members[i][k].len = col->values[k].len;
+            off += col->values[k].len;
+        }
+    }
+    return 0;
+}
+
+// bind_all binds e to the table's names and ENUM/SET members.
+static int bind_all(row_expr *e, const tool_rows *rows, dm_err *err)
+{
+    int rc = row_expr_bind(e, (const char *const *)rows->names, rows->n_cols, err);
+    for (size_t i = 0; rc == 0 && i < rows->n_cols; i++)
+        if (rows->n_members[i])
+            rc = row_expr_bind_members(e, i, rows->members[i], rows->n_members[i], err);
+    return rc;
 }
 
 static int load_rows(tool_rows *rows, const char *path, const char *table, dm_err *err)
@@ -122,13 +170,8 @@ static int load_rows(tool_rows *rows, const char *path, const char *table, dm_er
                         goto done;
                     }
                 }
-                if (!rows->names) {
-                    rows->n_cols = tm->column_count;
-                    rows->names = calloc(tm->column_count, sizeof(char *));
-                    for (size_t i = 0; rows->names && i < tm->column_count; i++)
-                        rows->names[i] = strndup(tm->columns[i].name.ptr ? tm->columns[i].name.ptr : "",
-                                                 tm->columns[i].name.len);
-                }
+                if (!rows->names && (rc = keep_columns(rows, tm, err)) != 0)
+                    goto done;
             }
         }
         pos += ev.size;
@@ -170,7 +213,7 @@ int main(int argc, char **argv)
             line[--len] = '\0';
         rc = row_expr_parse(&e, line, (size_t)len, &err);
         if (rc == 0)
-            rc = row_expr_bind(e, (const char *const *)rows.names, rows.n_cols, &err);
+            rc = bind_all(e, &rows, &err);
         if (rc)
             fprintf(stderr, "%s: %s\n", line, err.message);
         for (size_t r = 0; r < rows.n_rows; r++) {
@@ -190,7 +233,7 @@ int main(int argc, char **argv)
                     dm_buf_init(&t);
                     if (dm_buf_printf(&t, "(%s\n) IS NULL", line) == 0 &&
                         row_expr_parse(&isnull, t.data, t.len, &err) == 0 &&
-                        row_expr_bind(isnull, (const char *const *)rows.names, rows.n_cols, &err) == 0 &&
+                        bind_all(isnull, &rows, &err) == 0 &&
                         row_expr_eval(&null, isnull, rows.vals[r], rows.n_cols, &err) == 0)
                         res = null ? 'N' : 'F';
                     row_expr_destroy(isnull);
@@ -208,8 +251,13 @@ int main(int argc, char **argv)
         free(rows.vals[r]);
         dm_buf_fini(&rows.bytes[r]);
     }
-    for (size_t i = 0; i < rows.n_cols; i++)
+    for (size_t i = 0; i < rows.n_cols; i++) {
         free(rows.names ? rows.names[i] : NULL);
+        free(rows.members ? rows.members[i] : NULL);
+    }
     free(rows.names);
+    free(rows.members);
+    free(rows.n_members);
+    dm_buf_fini(&rows.member_bytes);
     return status;
 }

@@ -513,6 +513,58 @@ static void test_eval_errors(void **state)
     assert_int_equal(eval_err("a = 1 AND ab = 1", &err), 0);
 }
 
+static int eval_members(const char *text, int *want_rc)
+{
+    static const binlog_str enum_names[] = {{"small", 5}, {"Medium", 6}, {"large", 5}};
+    static const binlog_str set_names[] = {{"a", 1}, {"b", 1}, {"c", 1}};
+    row_expr *e = NULL;
+    dm_err err;
+    bool r = false;
+    assert_int_equal(row_expr_parse(&e, text, strlen(text), &err), 0);
+    assert_int_equal(row_expr_bind_members(e, 12, enum_names, 3, &err), DM_ERR_INVALID_ARG);
+    assert_int_equal(row_expr_bind(e, cols, NCOLS, &err), 0);
+    assert_int_equal(row_expr_bind_members(e, 12, enum_names, 3, &err), 0); // e
+    assert_int_equal(row_expr_bind_members(e, 13, set_names, 3, &err), 0);  // st
+    assert_int_equal(row_expr_bind_members(e, 0, set_names, 3, &err), 0);   // a: unused
+    *want_rc = row_expr_eval(&r, e, row, NCOLS, &err);
+    row_expr_destroy(e);
+    return r;
+}
+
+// ENUM/SET with member names bound: string comparisons work as in MySQL.
+static void test_members(void **state)
+{
+    static const struct {
+        const char *text;
+        int want;
+    } mc[] = {
+        {"e = 'medium'", T}, {"e = 'Medium '", T}, {"e = 2", T}, {"e = 'small'", F},
+        {"e IN ('x', 'MEDIUM')", T}, {"e LIKE 'Med%'", T}, {"CONCAT(e, '!') = 'Medium!'", T},
+        {"UPPER(e) = 'MEDIUM'", T}, {"st = 'a,c'", T}, {"st = 5", T}, {"st LIKE '%c'", T},
+        {"e + 0 = 2", T}, {"IF(a, e, 1) = 'Medium'", T}, {"e > 'l'", T},
+    };
+    int rc;
+    (void)state;
+    setup_row();
+    for (size_t i = 0; i < sizeof(mc) / sizeof(mc[0]); i++) {
+        int got = eval_members(mc[i].text, &rc);
+        if (rc != 0 || got != mc[i].want) {
+            print_message("'%s': rc %d, got %d, want %d\n", mc[i].text, rc, got, mc[i].want);
+            fail();
+        }
+    }
+    row[12].u = 0;
+    assert_int_equal(eval_members("e = ''", &rc), T);
+    assert_int_equal(rc, 0);
+    row[12].u = 4;
+    eval_members("e = 'x'", &rc);
+    assert_int_equal(rc, ROW_EXPR_ERR_EVAL);
+    row[13].u = 8;
+    eval_members("st = 'x'", &rc);
+    assert_int_equal(rc, ROW_EXPR_ERR_EVAL);
+    setup_row();
+}
+
 // Concurrent evaluation of one bound expression.
 static row_expr *shared_expr;
 
@@ -551,6 +603,7 @@ int main(void)
         cmocka_unit_test(test_eval_table),     cmocka_unit_test(test_parse_errors),
         cmocka_unit_test(test_limits),         cmocka_unit_test(test_columns_and_bind),
         cmocka_unit_test(test_eval_errors),    cmocka_unit_test(test_threads),
+        cmocka_unit_test(test_members),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
