@@ -112,7 +112,8 @@ int subtask_create(subtask **out, const config_source *source, const config_task
     const config_instance *inst = NULL;
 
     *out = NULL;
-    if ((rc = config_task_unsupported(err, task)))
+    if ((rc = config_task_unsupported(err, task)) ||
+        (rc = sync_check_expression_filters(task, source->source_id, err)))
         goto done;
     for (size_t i = 0; i < task->n_instances; i++)
         if (!strcmp(task->instances[i].source_id, source->source_id))

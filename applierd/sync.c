@@ -49,6 +49,7 @@
 #include "dml.h"
 #include "evsource.h"
 #include "gtid.h"
+#include "row_expr.h"
 #include "rules.h"
 #include "schema.h"
 #include "tracker.h"
@@ -106,6 +107,12 @@ typedef struct worker {
     size_t nst, cap_st;
 } worker;
 
+// One expression-filter rule bound to a table's columns: a row change is discarded when the
+// rule's expression for its kind is TRUE (an update: old AND new when both are set).
+typedef struct xrule {
+    row_expr *ins, *uold, *unew, *del;
+} xrule;
+
 typedef struct tentry {
     UT_hash_handle hh;
     uint64_t table_id;
@@ -113,6 +120,8 @@ typedef struct tentry {
     dml_table *dt;
     bool skip;
     int filter[3]; // per dml_kind - 1: -1 unknown, 0 apply, 1 ignore
+    xrule *xr;     // the expression filters of this table
+    size_t n_xr;
 } tentry;
 
 typedef struct handle_op {
@@ -762,15 +771,30 @@ static bool system_schema(const sync_unit *s, const char *db)
     return !strcasecmp(db, s->task->meta_schema ? s->task->meta_schema : "dm_meta");
 }
 
+// tentry_free frees e with its table map, description and filters. e may be NULL.
+static void tentry_free(tentry *e)
+{
+    if (!e)
+        return;
+    binlog_table_map_destroy(e->tm);
+    dml_table_destroy(e->dt);
+    for (size_t i = 0; i < e->n_xr; i++) {
+        row_expr_destroy(e->xr[i].ins);
+        row_expr_destroy(e->xr[i].uold);
+        row_expr_destroy(e->xr[i].unew);
+        row_expr_destroy(e->xr[i].del);
+    }
+    free(e->xr);
+    free(e);
+}
+
 static void tables_clear(sync_unit *s)
 {
     tentry *e, *tmp;
     HASH_ITER(hh, s->tables, e, tmp)
     {
         HASH_DEL(s->tables, e);
-        binlog_table_map_destroy(e->tm);
-        dml_table_destroy(e->dt);
-        free(e);
+        tentry_free(e);
     }
 }
 
@@ -1058,6 +1082,133 @@ static bool same_map(const binlog_table_map *a, const binlog_table_map *b)
     return true;
 }
 
+// xcompile compiles one expression of expression-filter f (NULL/empty text: none) and binds
+// it to the n columns names of the table (names NULL: parse only).
+static int xcompile(row_expr **out, const char *text, const char *key, const config_expr_filter *f,
+                    const char *const *names, size_t n, dm_err *err)
+{
+    int rc;
+    *out = NULL;
+    if (!text || !text[0])
+        return 0;
+    if ((rc = row_expr_parse(out, text, strlen(text), err)) ||
+        (names && (rc = row_expr_bind(*out, names, n, err)))) {
+        row_expr_destroy(*out);
+        *out = NULL;
+        dm_err_prefix(err, "expression-filter %s (%s.%s) %s", f->name, f->schema, f->table, key);
+    }
+    return rc;
+}
+
+// build_xrules compiles the instance's expression filters that name e's upstream table
+// (schema and table exactly, case-insensitively unless the task is case-sensitive) against the
+// table's columns in binlog order.
+static int build_xrules(sync_unit *s, tentry *e, dm_err *err)
+{
+    const char *db = e->tm->schema.ptr, *tb = e->tm->table.ptr;
+    const config_instance *in = s->inst;
+    int (*eq)(const char *, const char *) = s->task->case_sensitive ? strcmp : strcasecmp;
+    char **names = NULL;
+    size_t n = e->dt->n_cols;
+    int rc = 0;
+    for (size_t i = 0; i < in->n_expression_filters; i++) {
+        const config_expr_filter *f = config_task_expr_filter(s->task, in->expression_filters[i].name);
+        if (!f || !f->schema || !f->table || eq(f->schema, db) != 0 || eq(f->table, tb) != 0)
+            continue;
+        if (!names) {
+            // dml_table keeps the names quoted for SQL; expressions name columns unquoted.
+            if (!(names = calloc(n + 1, sizeof *names))) {
+                rc = nomem(err);
+                goto done;
+            }
+            for (size_t c = 0; c < n; c++) {
+                const char *q = e->dt->cols[c];
+                size_t len = strlen(q);
+                char *u = malloc(len + 1), *w = u;
+                if (!u) {
+                    rc = nomem(err);
+                    goto done;
+                }
+                for (size_t k = 1; k + 1 < len; k++) {
+                    *w++ = q[k];
+                    if (q[k] == '`' && q[k + 1] == '`')
+                        k++;
+                }
+                *w = '\0';
+                names[c] = u;
+            }
+        }
+        xrule *grown = realloc(e->xr, (e->n_xr + 1) * sizeof *grown);
+        if (!grown) {
+            rc = nomem(err);
+            goto done;
+        }
+        e->xr = grown;
+        xrule *r = &e->xr[e->n_xr++];
+        memset(r, 0, sizeof *r);
+        const char *const *cn = (const char *const *)names;
+        if ((rc = xcompile(&r->ins, f->insert_value_expr, "insert-value-expr", f, cn, n, err)) ||
+            (rc = xcompile(&r->uold, f->update_old_value_expr, "update-old-value-expr", f, cn, n, err)) ||
+            (rc = xcompile(&r->unew, f->update_new_value_expr, "update-new-value-expr", f, cn, n, err)) ||
+            (rc = xcompile(&r->del, f->delete_value_expr, "delete-value-expr", f, cn, n, err)))
+            goto done;
+    }
+done:
+    for (size_t c = 0; names && c < n; c++)
+        free(names[c]);
+    free(names);
+    return rc;
+}
+
+int sync_check_expression_filters(const config_task *t, const char *source_id, dm_err *err)
+{
+    const config_instance *in = config_task_instance(t, source_id);
+    for (size_t i = 0; in && i < in->n_expression_filters; i++) {
+        const config_expr_filter *f = config_task_expr_filter(t, in->expression_filters[i].name);
+        if (!f)
+            continue;
+        const char *texts[4] = {f->insert_value_expr, f->update_old_value_expr, f->update_new_value_expr,
+                                f->delete_value_expr};
+        const char *keys[4] = {"insert-value-expr", "update-old-value-expr", "update-new-value-expr",
+                               "delete-value-expr"};
+        for (int k = 0; k < 4; k++) {
+            row_expr *x = NULL;
+            int rc = xcompile(&x, texts[k], keys[k], f, NULL, 0, err);
+            row_expr_destroy(x);
+            if (rc)
+                return rc;
+        }
+    }
+    return 0;
+}
+
+// xfiltered tells (in *out) whether an expression filter of e discards the change of kind
+// kind with the row's images.
+static int xfiltered(bool *out, const tentry *e, dml_kind kind, const binlog_row *row, dm_err *err)
+{
+    *out = false;
+    for (size_t i = 0; i < e->n_xr && !*out; i++) {
+        const xrule *r = &e->xr[i];
+        bool m = false;
+        int rc = 0;
+        if (kind == DML_INSERT && r->ins)
+            rc = row_expr_eval(&m, r->ins, row->after, row->column_count, err);
+        else if (kind == DML_DELETE && r->del)
+            rc = row_expr_eval(&m, r->del, row->before, row->column_count, err);
+        else if (kind == DML_UPDATE && (r->uold || r->unew)) {
+            m = true;
+            if (r->uold)
+                rc = row_expr_eval(&m, r->uold, row->before, row->column_count, err);
+            if (!rc && m && r->unew)
+                rc = row_expr_eval(&m, r->unew, row->after, row->column_count, err);
+        }
+        if (rc)
+            return rc;
+        *out = m;
+    }
+    return 0;
+}
+
 static int on_table_map(sync_unit *s, const binlog_event *bev, const evsource_event *ev,
                         dm_err *err)
 {
@@ -1079,9 +1230,7 @@ static int on_table_map(sync_unit *s, const binlog_event *bev, const evsource_ev
             return rc;
         }
         HASH_DEL(s->tables, e);
-        binlog_table_map_destroy(e->tm);
-        dml_table_destroy(e->dt);
-        free(e);
+        tentry_free(e);
     }
     e = calloc(1, sizeof *e);
     if (!e) {
@@ -1091,10 +1240,8 @@ static int on_table_map(sync_unit *s, const binlog_event *bev, const evsource_ev
     e->table_id = tm->table_id;
     e->tm = tm;
     e->filter[0] = e->filter[1] = e->filter[2] = -1;
-    if ((rc = build_entry(s, e, ev, err))) {
-        binlog_table_map_destroy(tm);
-        dml_table_destroy(e->dt);
-        free(e);
+    if ((rc = build_entry(s, e, ev, err)) || (!e->skip && (rc = build_xrules(s, e, err)))) {
+        tentry_free(e);
         return rc;
     }
     HASH_ADD(hh, s->tables, table_id, sizeof e->table_id, e);
@@ -1201,6 +1348,13 @@ static int on_rows(sync_unit *s, const binlog_event *bev, const evsource_event *
             break;
         if (last)
             break;
+        if (e->n_xr) {
+            bool drop;
+            if ((rc = xfiltered(&drop, e, kind, &s->row, err)))
+                break;
+            if (drop)
+                continue;
+        }
         dml_change *c;
         if ((rc = dml_change_create(&c, e->dt, kind, s->row.column_count, s->row.before,
                                     s->row.after, e->tm->columns, &s->rowbuf, err)))
@@ -2048,6 +2202,8 @@ int sync_create(sync_unit **out, const sync_opts *opts, dm_err *err)
     pthread_mutex_init(&s->mu, NULL);
     pthread_cond_init(&s->cv, NULL);
     int rc = rules_set_create(&s->rules, t, opts->source->source_id, opts->source, err);
+    if (!rc)
+        rc = sync_check_expression_filters(t, opts->source->source_id, err);
     if (!rc)
         rc = checkpoint_create(&s->cp, t->meta_schema ? t->meta_schema : "dm_meta", t->name,
                                opts->source->source_id, err);

@@ -404,8 +404,7 @@ int config_task_from_string(config_task **out, const char *text, size_t len, con
 void config_task_destroy(config_task *t);
 
 // config_task_unsupported tells whether t asks for a DM feature this build does not run yet:
-// shard DDL coordination (shard-mode / is-sharding), expression filters, continuous
-// validation (a validator mode other than none), and the task modes dump, load and
+// shard DDL coordination (shard-mode / is-sharding), continuous validation (a validator mode other than none), and the task modes dump, load and
 // load&sync. Such a task must not start: it would replicate what the user meant to filter
 // or coordinate. Returns 0 when t can run, else CONFIG_ERR_UNSUPPORTED in err naming the
 // first such key (with its instance's source-id) and a workaround. Pure; thread-safe.

@@ -1974,16 +1974,6 @@ int config_task_unsupported(dm_err *err, const config_task *t)
     }
     for (size_t i = 0; i < t->n_instances; i++) {
         const config_instance *in = &t->instances[i];
-        if (in->n_expression_filters) {
-            dm_err_set(err, CONFIG_ERR_UNSUPPORTED, DM_ERR_SCOPE_INTERNAL,
-                       "task %s: mysql-instances[%zu] (source %s), line %d: expression-filters (%s) are not "
-                       "supported yet",
-                       t->name, i, in->source_id, in->expression_filters[0].pos.line,
-                       in->expression_filters[0].name);
-            dm_err_workaround(err, "remove expression-filters, or filter those rows with filter-rules or a "
-                                   "block-allow-list");
-            return CONFIG_ERR_UNSUPPORTED;
-        }
         if (in->validator.mode && strcmp(in->validator.mode, "none") != 0 && in->validator.mode[0]) {
             dm_err_set(err, CONFIG_ERR_UNSUPPORTED, DM_ERR_SCOPE_INTERNAL,
                        "task %s: mysql-instances[%zu] (source %s): validator mode %s (continuous validation) "

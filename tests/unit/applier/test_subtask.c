@@ -85,8 +85,6 @@ static void test_unsupported_refused(void **state)
         {"all", "shard-mode: pessimistic\n", "", "shard-mode: pessimistic"},
         {"all", "is-sharding: true\n", "", "shard-mode: pessimistic"},
         {"all", "shard-mode: optimistic\n", "", "shard-mode: optimistic"},
-        {"all", "expression-filter:\n  even:\n    schema: d\n    table: t\n    insert-value-expr: \"c % 2 = 0\"\n",
-         "    expression-filters: [\"even\"]\n", "expression-filters (even)"},
         {"all", "validators:\n  v:\n    mode: full\n", "    validator-config-name: v\n", "validator mode full"},
     };
     config_source *s = source(source_yaml);
