@@ -1083,16 +1083,22 @@ static bool same_map(const binlog_table_map *a, const binlog_table_map *b)
 }
 
 // xcompile compiles one expression of expression-filter f (NULL/empty text: none) and binds
-// it to the n columns names of the table (names NULL: parse only).
+// it to the n columns names of the table, with the ENUM/SET member names of tm when it has
+// them (names NULL: parse only).
 static int xcompile(row_expr **out, const char *text, const char *key, const config_expr_filter *f,
-                    const char *const *names, size_t n, dm_err *err)
+                    const char *const *names, size_t n, const binlog_table_map *tm, dm_err *err)
 {
     int rc;
     *out = NULL;
     if (!text || !text[0])
         return 0;
-    if ((rc = row_expr_parse(out, text, strlen(text), err)) ||
-        (names && (rc = row_expr_bind(*out, names, n, err)))) {
+    if (!(rc = row_expr_parse(out, text, strlen(text), err)) && names)
+        rc = row_expr_bind(*out, names, n, err);
+    // ENUM/SET member names (binlog_row_metadata=FULL) let them compare with strings.
+    for (size_t c = 0; !rc && names && tm && c < n && c < tm->column_count; c++)
+        if (tm->columns[c].n_values)
+            rc = row_expr_bind_members(*out, c, tm->columns[c].values, tm->columns[c].n_values, err);
+    if (rc) {
         row_expr_destroy(*out);
         *out = NULL;
         dm_err_prefix(err, "expression-filter %s (%s.%s) %s", f->name, f->schema, f->table, key);
@@ -1147,10 +1153,10 @@ static int build_xrules(sync_unit *s, tentry *e, dm_err *err)
         xrule *r = &e->xr[e->n_xr++];
         memset(r, 0, sizeof *r);
         const char *const *cn = (const char *const *)names;
-        if ((rc = xcompile(&r->ins, f->insert_value_expr, "insert-value-expr", f, cn, n, err)) ||
-            (rc = xcompile(&r->uold, f->update_old_value_expr, "update-old-value-expr", f, cn, n, err)) ||
-            (rc = xcompile(&r->unew, f->update_new_value_expr, "update-new-value-expr", f, cn, n, err)) ||
-            (rc = xcompile(&r->del, f->delete_value_expr, "delete-value-expr", f, cn, n, err)))
+        if ((rc = xcompile(&r->ins, f->insert_value_expr, "insert-value-expr", f, cn, n, e->tm, err)) ||
+            (rc = xcompile(&r->uold, f->update_old_value_expr, "update-old-value-expr", f, cn, n, e->tm, err)) ||
+            (rc = xcompile(&r->unew, f->update_new_value_expr, "update-new-value-expr", f, cn, n, e->tm, err)) ||
+            (rc = xcompile(&r->del, f->delete_value_expr, "delete-value-expr", f, cn, n, e->tm, err)))
             goto done;
     }
 done:
@@ -1173,7 +1179,7 @@ int sync_check_expression_filters(const config_task *t, const char *source_id, d
                                "delete-value-expr"};
         for (int k = 0; k < 4; k++) {
             row_expr *x = NULL;
-            int rc = xcompile(&x, texts[k], keys[k], f, NULL, 0, err);
+            int rc = xcompile(&x, texts[k], keys[k], f, NULL, 0, NULL, err);
             row_expr_destroy(x);
             if (rc)
                 return rc;

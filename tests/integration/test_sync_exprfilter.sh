@@ -3,7 +3,7 @@
 # whose new row matches insert-value-expr, an update whose old and new rows match
 # update-old/new-value-expr, and a delete whose old row matches delete-value-expr are not
 # replicated; other rows and other tables are; a NULL result never filters; the match on a
-# string is case-insensitive as in utf8mb4_general_ci. The filters follow a table through an
+# string is case-insensitive as in utf8mb4_general_ci; an ENUM compares by its member name. The filters follow a table through an
 # ADD COLUMN (re-bound by name). A syntax error stops the unit at start naming the rule, and a
 # column the table does not have stops it when the table's rows arrive, naming the column.
 source "$(dirname "$0")/lib.sh"
@@ -15,7 +15,7 @@ import sys
 p = sys.argv[1]
 s = open(p).read()
 s = s.replace('    syncer-config-name: "g"\n',
-              '    syncer-config-name: "g"\n    expression-filters: ["even_ins", "upd", "closed_del", "bad_col"]\n')
+              '    syncer-config-name: "g"\n    expression-filters: ["even_ins", "upd", "closed_del", "enum_del", "bad_col"]\n')
 s += '''expression-filter:
   even_ins:
     schema: "xf"
@@ -30,6 +30,10 @@ s += '''expression-filter:
     schema: "xf"
     table: "t"
     delete-value-expr: "state = 'CLOSED' AND id < 100"
+  enum_del:
+    schema: "xf"
+    table: "e"
+    delete-value-expr: "k = 'B'"
   bad_col:
     schema: "xf"
     table: "bad"
@@ -49,7 +53,9 @@ sql "$up" "CREATE DATABASE xf; CREATE TABLE xf.t (id INT PRIMARY KEY, c INT, sta
   ALTER TABLE xf.t ADD COLUMN note VARCHAR(10) FIRST;
   INSERT INTO xf.t VALUES ('n', 8, 8, 'open'), ('n', 9, 9, 'open');
   UPDATE xf.t SET c = 2 WHERE id = 9;
-  DELETE FROM xf.t WHERE id = 5"
+  DELETE FROM xf.t WHERE id = 5;
+  CREATE TABLE xf.e (id INT PRIMARY KEY, k ENUM('a', 'b')); INSERT INTO xf.e VALUES (1, 'a'), (2, 'b');
+  DELETE FROM xf.e"
 sync_wait_caught_up 60
 sync_alive
 # 1: the update 1->2 filtered; 2: insert c=2 filtered; 3: closed, delete filtered; 4: NULL %
@@ -58,6 +64,7 @@ sync_alive
 assert_eq "$(sql "$down" "SELECT GROUP_CONCAT(CONCAT_WS(':', id, IFNULL(c, 'n'), state) ORDER BY id) FROM xf.t")" \
   "1:1:open,3:3:closed,5:5:closed,6:7:open,9:2:open" "xf.t after the filters"
 assert_eq "$(sql "$down" "SELECT COUNT(*) FROM xf.other")" 1 "a table without filters"
+assert_eq "$(sql "$down" "SELECT GROUP_CONCAT(CONCAT(id, k)) FROM xf.e")" "2b" "an ENUM compared by its name"
 
 # A column the filtered table does not have: the unit stops when the table's rows arrive.
 sql "$up" "CREATE TABLE xf.bad (id INT PRIMARY KEY); INSERT INTO xf.bad VALUES (1)"
