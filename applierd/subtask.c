@@ -38,6 +38,7 @@
 #include "dm_rpc.h"
 #include "dump.h"
 #include "load.h"
+#include "row_expr.h"
 #include "rules.h"
 #include "sync.h"
 
@@ -113,7 +114,7 @@ int subtask_create(subtask **out, const config_source *source, const config_task
 
     *out = NULL;
     if ((rc = config_task_unsupported(err, task)) ||
-        (rc = sync_check_expression_filters(task, source->source_id, err)))
+        (rc = row_expr_check_task(task, source->source_id, err)))
         goto done;
     for (size_t i = 0; i < task->n_instances; i++)
         if (!strcmp(task->instances[i].source_id, source->source_id))

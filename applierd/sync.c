@@ -1082,30 +1082,6 @@ static bool same_map(const binlog_table_map *a, const binlog_table_map *b)
     return true;
 }
 
-// xcompile compiles one expression of expression-filter f (NULL/empty text: none) and binds
-// it to the n columns names of the table, with the ENUM/SET member names of tm when it has
-// them (names NULL: parse only).
-static int xcompile(row_expr **out, const char *text, const char *key, const config_expr_filter *f,
-                    const char *const *names, size_t n, const binlog_table_map *tm, dm_err *err)
-{
-    int rc;
-    *out = NULL;
-    if (!text || !text[0])
-        return 0;
-    if (!(rc = row_expr_parse(out, text, strlen(text), err)) && names)
-        rc = row_expr_bind(*out, names, n, err);
-    // ENUM/SET member names (binlog_row_metadata=FULL) let them compare with strings.
-    for (size_t c = 0; !rc && names && tm && c < n && c < tm->column_count; c++)
-        if (tm->columns[c].n_values)
-            rc = row_expr_bind_members(*out, c, tm->columns[c].values, tm->columns[c].n_values, err);
-    if (rc) {
-        row_expr_destroy(*out);
-        *out = NULL;
-        dm_err_prefix(err, "expression-filter %s (%s.%s) %s", f->name, f->schema, f->table, key);
-    }
-    return rc;
-}
-
 // build_xrules compiles the instance's expression filters that name e's upstream table
 // (schema and table exactly, case-insensitively unless the task is case-sensitive) against the
 // table's columns in binlog order.
@@ -1153,10 +1129,10 @@ static int build_xrules(sync_unit *s, tentry *e, dm_err *err)
         xrule *r = &e->xr[e->n_xr++];
         memset(r, 0, sizeof *r);
         const char *const *cn = (const char *const *)names;
-        if ((rc = xcompile(&r->ins, f->insert_value_expr, "insert-value-expr", f, cn, n, e->tm, err)) ||
-            (rc = xcompile(&r->uold, f->update_old_value_expr, "update-old-value-expr", f, cn, n, e->tm, err)) ||
-            (rc = xcompile(&r->unew, f->update_new_value_expr, "update-new-value-expr", f, cn, n, e->tm, err)) ||
-            (rc = xcompile(&r->del, f->delete_value_expr, "delete-value-expr", f, cn, n, e->tm, err)))
+        if ((rc = row_expr_compile_filter(&r->ins, f, "insert-value-expr", f->insert_value_expr, cn, n, e->tm, err)) ||
+            (rc = row_expr_compile_filter(&r->uold, f, "update-old-value-expr", f->update_old_value_expr, cn, n, e->tm, err)) ||
+            (rc = row_expr_compile_filter(&r->unew, f, "update-new-value-expr", f->update_new_value_expr, cn, n, e->tm, err)) ||
+            (rc = row_expr_compile_filter(&r->del, f, "delete-value-expr", f->delete_value_expr, cn, n, e->tm, err)))
             goto done;
     }
 done:
@@ -1164,28 +1140,6 @@ done:
         free(names[c]);
     free(names);
     return rc;
-}
-
-int sync_check_expression_filters(const config_task *t, const char *source_id, dm_err *err)
-{
-    const config_instance *in = config_task_instance(t, source_id);
-    for (size_t i = 0; in && i < in->n_expression_filters; i++) {
-        const config_expr_filter *f = config_task_expr_filter(t, in->expression_filters[i].name);
-        if (!f)
-            continue;
-        const char *texts[4] = {f->insert_value_expr, f->update_old_value_expr, f->update_new_value_expr,
-                                f->delete_value_expr};
-        const char *keys[4] = {"insert-value-expr", "update-old-value-expr", "update-new-value-expr",
-                               "delete-value-expr"};
-        for (int k = 0; k < 4; k++) {
-            row_expr *x = NULL;
-            int rc = xcompile(&x, texts[k], keys[k], f, NULL, 0, NULL, err);
-            row_expr_destroy(x);
-            if (rc)
-                return rc;
-        }
-    }
-    return 0;
 }
 
 // xfiltered tells (in *out) whether an expression filter of e discards the change of kind
@@ -2209,7 +2163,7 @@ int sync_create(sync_unit **out, const sync_opts *opts, dm_err *err)
     pthread_cond_init(&s->cv, NULL);
     int rc = rules_set_create(&s->rules, t, opts->source->source_id, opts->source, err);
     if (!rc)
-        rc = sync_check_expression_filters(t, opts->source->source_id, err);
+        rc = row_expr_check_task(t, opts->source->source_id, err);
     if (!rc)
         rc = checkpoint_create(&s->cp, t->meta_schema ? t->meta_schema : "dm_meta", t->name,
                                opts->source->source_id, err);

@@ -66,16 +66,10 @@ typedef struct sync_opts {
 typedef struct sync_unit sync_unit;
 
 // sync_create checks the options and compiles the task's rules for the source (also its
-// expression filters: sync_check_expression_filters). Nothing connects yet. Errors:
+// expression filters: row_expr_check_task). Nothing connects yet. Errors:
 // SYNC_ERR_CONFIG, the rules' and row_expr's errors, DM_ERR_NOMEM.
 int sync_create(sync_unit **out, const sync_opts *opts, dm_err *err);
 
-// sync_check_expression_filters parses every expression of the expression filters the
-// task's instance for source_id lists (row_expr.h), so a bad one is reported before anything
-// runs; the columns are bound later, per table, as its rows arrive (an unknown column stops
-// the unit then). Errors: row_expr's (ROW_EXPR_ERR_SYNTAX, ROW_EXPR_ERR_UNSUPPORTED, ...),
-// the message prefixed with the rule, its table and the key. Pure; thread-safe.
-int sync_check_expression_filters(const struct config_task *t, const char *source_id, dm_err *err);
 
 // sync_run replicates until stopped (returns 0) or an error (returns its code, details in
 // err, the checkpoint left at the last consistent location). It may be called again after

@@ -41,6 +41,7 @@
 #include "dm_meta.h"
 #include "dm_mysql.h"
 #include "dm_time.h"
+#include "row_expr.h"
 
 #define COMP "controller"
 #define TICK_MS 500
@@ -898,7 +899,8 @@ static int m_get_config(json_t **out, controller *c, json_t *p, dm_err *err)
 // ---- tasks ----------------------------------------------------------------------------
 
 // precheck runs, for start-task, the checks that can be run from here, as DM's precheck does:
-// the task must not ask for a feature this build does not run (config_task_unsupported);
+// the task must not ask for a feature this build does not run (config_task_unsupported) and
+// its expression filters must parse (row_expr_check_task);
 // (checker items binlog_enable, binlog_format, binlog_row_image, server_id, version): each
 // selected source's upstream must be replicable (binlog_client_check_upstream) for the
 // incremental phase, and the downstream must accept connections. A definite failure (a
@@ -912,7 +914,7 @@ static void precheck(char *fail, size_t fsize, char *notes, size_t nsize, const 
     fail[0] = notes[0] = '\0';
     dm_err ue;
     char utext[1500];
-    if (config_task_unsupported(&ue, t)) {
+    if (config_task_unsupported(&ue, t) || row_expr_check_task(t, NULL, &ue)) {
         snprintf(fail, fsize, "precheck: %s", dm_err_format(utext, sizeof utext, &ue));
         return;
     }

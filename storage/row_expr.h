@@ -75,4 +75,25 @@ int row_expr_bind_members(row_expr *e, size_t col, const binlog_str *members, si
 // DM_ERR_NOMEM. *out is false on error. Thread-safe on a bound e.
 int row_expr_eval(bool *out, const row_expr *e, const binlog_value *vals, size_t n, dm_err *err);
 
+// ---- expression-filter rules of a task (config.h) ----
+struct config_task;
+struct config_expr_filter;
+
+// row_expr_compile_filter compiles text, the expression of key ("insert-value-expr",
+// "update-old-value-expr", "update-new-value-expr" or "delete-value-expr") of
+// expression-filter f, into *out (NULL when text is NULL or empty). With names it is bound
+// to the table's n columns, and to the ENUM/SET member names of tm's columns when tm is not
+// NULL and has them (binlog_row_metadata=FULL); without names it is only parsed. Errors: those
+// of row_expr_parse, row_expr_bind and row_expr_bind_members, the message prefixed with
+// "expression-filter NAME (SCHEMA.TABLE) KEY". *out is NULL on error.
+int row_expr_compile_filter(row_expr **out, const struct config_expr_filter *f, const char *key,
+                            const char *text, const char *const *names, size_t n,
+                            const binlog_table_map *tm, dm_err *err);
+
+// row_expr_check_task parses every expression of the expression filters that the task's
+// instance for source_id lists (every instance's when source_id is NULL), so a bad one is
+// reported before anything runs; columns are bound later, per table. Errors: as
+// row_expr_compile_filter. Pure; thread-safe.
+int row_expr_check_task(const struct config_task *t, const char *source_id, dm_err *err);
+
 #endif

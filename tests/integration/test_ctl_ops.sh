@@ -55,6 +55,12 @@ res=$(ctl_start_task "$TEST_TMP/shard-task.yaml" 0)
 [ "$(echo "$res" | jget 'r["result"]')" == False ] || fail "start-task passed a shard-mode task: $res"
 echo "$res" | grep -q "shard-mode: pessimistic (shard DDL coordination) is not supported" || fail "shard-mode refusal: $res"
 [ "$(call query-status '{}' | jget 'len(r["tasks"])')" == 0 ] || fail "a refused task was recorded"
+# precheck: an expression filter that does not parse refuses the task, naming the rule
+printf '    expression-filters: ["xf"]\nexpression-filter:\n  xf:\n    schema: d\n    table: t\n    insert-value-expr: "id >"\n' >"$TEST_TMP/xf"
+python3 -c 'import sys; p,x=sys.argv[1:]; s=open(p).read(); a,b=open(x).read().split("expression-filter:\n",1); s=s.replace("    block-allow-list: bw\n","    block-allow-list: bw\n"+a,1)+"expression-filter:\n"+b; open(p+".xf","w").write(s)' "$TEST_TMP/task.yaml" "$TEST_TMP/xf"
+res=$(ctl_start_task "$TEST_TMP/task.yaml.xf" 0)
+[ "$(echo "$res" | jget 'r["result"]')" == False ] || fail "start-task passed a bad expression filter: $res"
+echo "$res" | grep -q "expression-filter xf (d.t) insert-value-expr" || fail "bad expression refusal: $res"
 start_task 0
 wait_stage Running
 wait_count 1000

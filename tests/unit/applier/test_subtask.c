@@ -13,6 +13,7 @@
 
 #include "config.h"
 #include "dm_rpc.h"
+#include "row_expr.h"
 #include "subtask.h"
 
 static const char *source_yaml = "source-id: mysql-01\n"
@@ -99,6 +100,17 @@ static void test_unsupported_refused(void **state)
         assert_true(e.workaround[0] != '\0');
         config_task_destroy(t);
     }
+    // An expression filter that does not parse refuses the subtask, naming the rule and key.
+    config_task *bad = task_text("all",
+                                 "expression-filter:\n  even:\n    schema: d\n    table: t\n"
+                                 "    insert-value-expr: \"c %\"\n",
+                                 "    expression-filters: [\"even\"]\n");
+    subtask *bst = NULL;
+    dm_err be;
+    assert_int_equal(subtask_create(&bst, s, bad, NULL, &be), ROW_EXPR_ERR_SYNTAX);
+    assert_null(bst);
+    assert_non_null(strstr(be.message, "expression-filter even (d.t) insert-value-expr"));
+    config_task_destroy(bad);
     config_task *t = task_text("all", "validators:\n  v:\n    mode: none\n", "    validator-config-name: v\n");
     dm_err e;
     assert_int_equal(config_task_unsupported(&e, t), 0);
