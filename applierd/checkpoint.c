@@ -336,3 +336,58 @@ int checkpoint_clear(const checkpoint *cp, MYSQL *conn, dm_err *err)
     dm_buf_fini(&b);
     return rc;
 }
+
+// online_table appends `meta`.`<task>_onlineddl`.
+static int online_table(dm_buf *b, const checkpoint *cp, dm_err *err)
+{
+    return dm_meta_qualified_name(b, DM_META_ONLINEDDL, cp->meta_schema, cp->task, err);
+}
+
+int checkpoint_online_load(const checkpoint *cp, MYSQL *conn, checkpoint_online_fn fn, void *arg, dm_err *err)
+{
+    dm_buf b;
+    dm_buf_init(&b);
+    MYSQL_RES *res = NULL;
+    int rc;
+    if ((rc = dm_meta_create_table_sql(&b, DM_META_ONLINEDDL, cp->meta_schema, cp->task, err)) ||
+        (rc = dm_mysql_exec(conn, b.data, err)))
+        goto done;
+    dm_buf_reset(&b);
+    if (dm_buf_puts(&b, "SELECT ghost_schema, ghost_table, ddls FROM ") || (rc = online_table(&b, cp, err)) ||
+        dm_buf_printf(&b, " WHERE id = %s", cp->source_id)) {
+        rc = rc ? rc : dm_err_set(err, DM_ERR_NOMEM, DM_ERR_SCOPE_INTERNAL, "checkpoint: out of memory");
+        goto done;
+    }
+    if ((rc = dm_mysql_query(&res, conn, b.data, err)))
+        goto done;
+    MYSQL_ROW row;
+    while (res && (row = mysql_fetch_row(res)))
+        if ((rc = fn(arg, row[0] ? row[0] : "", row[1] ? row[1] : "", row[2] ? row[2] : "[]", err)))
+            goto done;
+done:
+    if (res)
+        mysql_free_result(res);
+    dm_buf_fini(&b);
+    return rc;
+}
+
+int checkpoint_online_sql(dm_buf *out, const checkpoint *cp, const char *schema, const char *table, const char *ddls,
+                          dm_err *err)
+{
+    int rc = 0;
+    if (ddls) {
+        if (dm_buf_puts(out, "REPLACE INTO ") || (rc = online_table(out, cp, err)) ||
+            dm_buf_printf(out, " (id, ghost_schema, ghost_table, ddls) VALUES (%s, ", cp->source_id) ||
+            quote_str(out, schema) || dm_buf_puts(out, ", ") || quote_str(out, table) || dm_buf_puts(out, ", ") ||
+            quote_str(out, ddls) || dm_buf_puts(out, ")"))
+            goto nomem;
+        return 0;
+    }
+    if (dm_buf_puts(out, "DELETE FROM ") || (rc = online_table(out, cp, err)) ||
+        dm_buf_printf(out, " WHERE id = %s AND ghost_schema = ", cp->source_id) || quote_str(out, schema) ||
+        dm_buf_puts(out, " AND ghost_table = ") || quote_str(out, table))
+        goto nomem;
+    return 0;
+nomem:
+    return rc ? rc : dm_err_set(err, DM_ERR_NOMEM, DM_ERR_SCOPE_INTERNAL, "checkpoint: out of memory");
+}

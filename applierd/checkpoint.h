@@ -100,6 +100,21 @@ int checkpoint_table_sql(dm_buf *out, const checkpoint *cp, const char *db, cons
 int checkpoint_save_global(const checkpoint *cp, MYSQL *conn, const checkpoint_loc *loc,
                            const char *table_info, dm_err *err);
 
+// Online DDL (gh-ost / pt-osc) state: table `<meta-schema>`.`<task>_onlineddl`, one row per
+// ghost table of the source with the DDL statements recorded for it (JSON text, the sync
+// unit's format).
+typedef int (*checkpoint_online_fn)(void *arg, const char *schema, const char *table, const char *ddls,
+                                    dm_err *err);
+
+// checkpoint_online_load creates the table if missing, then calls fn for each of the
+// source's rows. Errors: DM_ERR_DB*, DM_ERR_NOMEM, fn's (which stop the walk).
+int checkpoint_online_load(const checkpoint *cp, MYSQL *conn, checkpoint_online_fn fn, void *arg, dm_err *err);
+
+// checkpoint_online_sql appends the statement that stores ddls for ghost table schema.table
+// (REPLACE), or deletes its row when ddls is NULL. Errors: DM_ERR_NOMEM.
+int checkpoint_online_sql(dm_buf *out, const checkpoint *cp, const char *schema, const char *table, const char *ddls,
+                          dm_err *err);
+
 // checkpoint_clear deletes every row of the source (a task restarted from scratch).
 // Errors: DM_ERR_DB*.
 int checkpoint_clear(const checkpoint *cp, MYSQL *conn, dm_err *err);

@@ -167,6 +167,10 @@ struct sync_unit {
     struct timespec last_marker;
     checkpoint_loc marked; // location of the last marker sent
     bool ddl_done;  // a DDL ran in the current transaction: checkpoint at its end
+    // Online DDL (gh-ost / pt-osc): per ghost table ("db" US "table"), the DDLs recorded on it,
+    // rewritten onto the real table: [{"loc", "sql"}], kept in dm_meta (<task>_onlineddl).
+    json_t *online;
+    char *online_finish; // the ghost whose DDLs the current statement runs: forget it after
     tracker *trk;   // upstream schemas at the reader's position
     char *trk_text; // its JSON, refreshed after each change (checkpoints carry it)
     marker *orphan; // a barrier abandoned by a failed run, freed after the workers exit
@@ -865,6 +869,11 @@ static int build_entry(sync_unit *s, tentry *e, const evsource_event *ev, dm_err
     e->skip = true;
     if (system_schema(s, db))
         return 0;
+    // The rows a gh-ost/pt-osc run copies into its ghost table (and its changelog) are the
+    // real table's: they are not replicated; the recorded DDLs are replayed at the cut-over.
+    char real[256];
+    if (rules_online_classify(s->rules->online, tb, real, sizeof real) != RULES_TABLE_REAL)
+        return 0;
     rules_decision d;
     if ((rc = rules_balist_match(&d, s->rules->balist, db, tb, err)))
         return rc;
@@ -1424,49 +1433,233 @@ static int push_sql(char ***v, size_t *n, const char *sql, dm_err *err)
     return 0;
 }
 
-// plan_ddl turns one upstream DDL into the downstream statements: split as DM does, each
-// piece filtered by the block/allow list and the event filter, then routed.
-static int plan_ddl(char ***out, size_t *n_out, sync_unit *s, ddl_stmt *st, const char *db,
-                    const char *text, dm_err *err)
+static int exec_ddl(sync_unit *s, const char *sql, const evsource_event *ev, bool safe, dm_err *err);
+
+// plan_part turns one piece of a split upstream DDL into its downstream statement: filtered
+// by the block/allow list and the event filter, then routed (nothing when filtered).
+static int plan_part(char ***out, size_t *n_out, sync_unit *s, ddl_stmt *part, const char *db,
+                     const char *text, dm_err *err)
 {
-    ddl_stmt **parts = NULL;
-    size_t np = 0;
+    ddl_table_ref *refs = NULL;
+    size_t nr = 0;
     dm_buf b;
     dm_buf_init(&b);
     route_ctx rc_ctx = {.s = s};
+    int rc = ddl_tables(&refs, &nr, part, db, err);
+    bool skip = rc || !nr || system_schema(s, refs[0].db);
+    if (!skip) {
+        rules_decision d;
+        if (!(rc = rules_balist_match(&d, s->rules->balist, refs[0].db, refs[0].table, err)))
+            skip = !d.migrated;
+    }
+    if (!skip && !rc) {
+        rules_event_type et = RULES_EVENT_NULL;
+        if (rules_event_parse(&et, ddl_event_name(ddl_classify(part)), NULL))
+            et = RULES_EVENT_NULL;
+        rules_filter_result fr;
+        if (!(rc = rules_filter_event(&fr, s->rules->filter, refs[0].db, refs[0].table, et, text, err)))
+            skip = fr.action == RULES_ACTION_IGNORE;
+    }
+    free(refs);
+    if (!skip && !rc && !(rc = ddl_rename(part, db, route_cb, &rc_ctx, err)) && !(rc = ddl_print(&b, part, err)))
+        rc = push_sql(out, n_out, b.data, err);
+    dm_buf_fini(&b);
+    return rc;
+}
+
+// ---- online DDL ----
+
+static void online_key(dm_buf *b, const char *db, const char *table)
+{
+    dm_buf_reset(b);
+    dm_buf_printf(b, "%s\x1f%s", db, table);
+}
+
+static int online_loaded(void *arg, const char *schema, const char *table, const char *ddls, dm_err *err)
+{
+    sync_unit *s = arg;
+    json_t *v = json_loads(ddls, 0, NULL);
+    dm_buf k;
+    dm_buf_init(&k);
+    online_key(&k, schema, table);
+    int rc = 0;
+    if (!json_is_array(v))
+        rc = dm_err_set(err, SYNC_ERR_CONFIG, DM_ERR_SCOPE_DOWNSTREAM,
+                        "online DDL state of %s.%s in dm_meta is not a JSON array", schema, table);
+    else if (!k.data || json_object_set_new(s->online, k.data, v))
+        rc = nomem(err);
+    else
+        v = NULL;
+    json_decref(v);
+    dm_buf_fini(&k);
+    return rc;
+}
+
+// online_store writes the recorded DDLs of ghost db.table to dm_meta (deletes the row when
+// it has none).
+static int online_store(sync_unit *s, const char *db, const char *table, const evsource_event *ev, dm_err *err)
+{
+    dm_buf k, b;
+    dm_buf_init(&k);
+    dm_buf_init(&b);
+    online_key(&k, db, table);
+    json_t *v = k.data ? json_object_get(s->online, k.data) : NULL;
+    char *text = v ? json_dumps(v, JSON_COMPACT) : NULL;
+    int rc = k.data && (!v || text) ? 0 : nomem(err);
+    if (!rc && !(rc = checkpoint_online_sql(&b, s->cp, db, table, text, err)))
+        rc = exec_ddl(s, b.data, ev, false, err);
+    free(text);
+    dm_buf_fini(&k);
+    dm_buf_fini(&b);
+    return rc;
+}
+
+typedef struct online_ctx {
+    const char *db, *ghost, *real;
+} online_ctx;
+
+// online_to_real renames the ghost table to the real one.
+static int online_to_real(void *ctx, const char *db, const char *table, const char **new_db,
+                          const char **new_table, dm_err *err)
+{
+    const online_ctx *o = ctx;
+    (void)err;
+    if (!strcmp(db, o->db) && !strcmp(table, o->ghost))
+        *new_table = o->real;
+    (void)new_db;
+    return 0;
+}
+
+// online_part handles a piece of a DDL that involves an online-DDL tool's tables, as DM does:
+// a DDL on a trash table, and the RENAME of the real table to a trash one, have no
+// downstream effect; a DDL on a ghost table is recorded, rewritten onto the real table
+// (CREATE/DROP of the ghost forget what was recorded); the RENAME of the ghost to the real
+// table (the cut-over) becomes the recorded DDLs, planned as if the upstream had run them on
+// the real table. *handled tells whether the piece was one of these.
+static int online_part(char ***out, size_t *n_out, bool *handled, sync_unit *s, ddl_stmt *part,
+                       const ddl_table_ref *refs, size_t nr, const char *db, const evsource_event *ev,
+                       size_t idx, dm_err *err)
+{
+    char real0[256], real1[256];
+    rules_table_kind k0 = rules_online_classify(s->rules->online, refs[0].table, real0, sizeof real0);
+    rules_table_kind k1 =
+        nr > 1 ? rules_online_classify(s->rules->online, refs[1].table, real1, sizeof real1) : RULES_TABLE_REAL;
+    bool rename = part->kind == DDL_STMT_RENAME_TABLE && nr > 1;
+    *handled = false;
+    if (k0 == RULES_TABLE_REAL) {
+        if (rename && k1 == RULES_TABLE_GHOST)
+            return dm_err_set(err, SYNC_ERR_DDL, DM_ERR_SCOPE_INTERNAL,
+                              "online DDL: renaming the real table %s.%s to the ghost table %s is not supported",
+                              refs[0].db, refs[0].table, refs[1].table);
+        *handled = rename && k1 == RULES_TABLE_TRASH;
+        return 0;
+    }
+    *handled = true;
+    if (k0 == RULES_TABLE_TRASH || !real0[0])
+        return 0;
+    dm_buf k, b;
+    dm_buf_init(&k);
+    dm_buf_init(&b);
+    online_key(&k, refs[0].db, refs[0].table);
+    int rc = k.data ? 0 : nomem(err);
+    json_t *list = rc ? NULL : json_object_get(s->online, k.data);
+    if (rc) {
+    } else if (part->kind == DDL_STMT_CREATE_TABLE || part->kind == DDL_STMT_DROP_TABLE) {
+        if (list) {
+            json_object_del(s->online, k.data);
+            rc = online_store(s, refs[0].db, refs[0].table, ev, err);
+        }
+    } else if (rename) {
+        if (k1 != RULES_TABLE_REAL || strcmp(refs[1].table, real0) != 0 || strcmp(refs[1].db, refs[0].db) != 0 ||
+            !list)
+            goto done;
+        // The cut-over: the real table gets what was done to the ghost.
+        size_t i;
+        json_t *d;
+        json_array_foreach(list, i, d) {
+            const char *sql = json_string_value(json_object_get(d, "sql"));
+            ddl_stmt *st = NULL;
+            if (!sql || (rc = ddl_parse(&st, sql, strlen(sql), NULL, err)) ||
+                (rc = plan_part(out, n_out, s, st, refs[0].db, sql, err))) {
+                ddl_stmt_destroy(st);
+                if (!sql)
+                    rc = dm_err_set(err, SYNC_ERR_CONFIG, DM_ERR_SCOPE_DOWNSTREAM,
+                                    "online DDL state of %s.%s in dm_meta has an entry without sql", refs[0].db,
+                                    refs[0].table);
+                goto done;
+            }
+            ddl_stmt_destroy(st);
+        }
+        free(s->online_finish);
+        if (!(s->online_finish = strdup(k.data)))
+            rc = nomem(err);
+        dm_info(LOGC, "online DDL: cut-over of %s.%s to %s at (%s, %" PRIu64 "): %zu recorded DDL(s)", refs[0].db,
+                refs[0].table, real0, ev->file, ev->pos, json_array_size(list));
+    } else {
+        // A DDL on the ghost: record it on the real table, once per binlog location.
+        char loc[CHECKPOINT_FILE_MAX + 48];
+        snprintf(loc, sizeof loc, "%s:%" PRIu64 ":%zu", ev->file, ev->pos, idx);
+        size_t i;
+        json_t *d;
+        json_array_foreach(list, i, d)
+        {
+            const char *l = json_string_value(json_object_get(d, "loc"));
+            if (l && !strcmp(l, loc))
+                goto done;
+        }
+        online_ctx oc = {.db = refs[0].db, .ghost = refs[0].table, .real = real0};
+        if ((rc = ddl_rename(part, db, online_to_real, &oc, err)) || (rc = ddl_print(&b, part, err)))
+            goto done;
+        if (!list && (!(list = json_array()) || json_object_set_new(s->online, k.data, list))) {
+            rc = nomem(err);
+            goto done;
+        }
+        if (json_array_append_new(list, json_pack("{s:s, s:s}", "loc", loc, "sql", b.data))) {
+            rc = nomem(err);
+            goto done;
+        }
+        dm_info(LOGC, "online DDL: recorded for %s.%s (ghost %s): %s", refs[0].db, real0, refs[0].table, b.data);
+        rc = online_store(s, refs[0].db, refs[0].table, ev, err);
+    }
+done:
+    dm_buf_fini(&k);
+    dm_buf_fini(&b);
+    return rc;
+}
+
+// online_open loads the online-DDL state of the source from dm_meta (when the task's
+// online-ddl is on).
+static int online_open(sync_unit *s, dm_err *err)
+{
+    json_decref(s->online);
+    if (!(s->online = json_object()))
+        return nomem(err);
+    return s->rules->online ? checkpoint_online_load(s->cp, s->ctl, online_loaded, s, err) : 0;
+}
+
+// plan_ddl turns one upstream DDL into the downstream statements: split as DM does, online
+// DDL tools' tables handled (online_part), each other piece planned by plan_part.
+static int plan_ddl(char ***out, size_t *n_out, sync_unit *s, ddl_stmt *st, const char *db,
+                    const char *text, const evsource_event *ev, dm_err *err)
+{
+    ddl_stmt **parts = NULL;
+    size_t np = 0;
     int rc = ddl_split(&parts, &np, st, err);
     for (size_t i = 0; !rc && i < np; i++) {
-        ddl_table_ref *refs = NULL;
-        size_t nr = 0;
-        if ((rc = ddl_tables(&refs, &nr, parts[i], db, err)))
-            break;
-        bool skip = !nr || system_schema(s, refs[0].db);
-        if (!skip) {
-            rules_decision d;
-            if (!(rc = rules_balist_match(&d, s->rules->balist, refs[0].db, refs[0].table, err)))
-                skip = !d.migrated;
+        bool handled = false;
+        if (s->rules->online) {
+            ddl_table_ref *refs = NULL;
+            size_t nr = 0;
+            if (!(rc = ddl_tables(&refs, &nr, parts[i], db, err)) && nr && !system_schema(s, refs[0].db))
+                rc = online_part(out, n_out, &handled, s, parts[i], refs, nr, db, ev, i, err);
+            free(refs);
         }
-        if (!skip && !rc) {
-            rules_event_type et = RULES_EVENT_NULL;
-            if (rules_event_parse(&et, ddl_event_name(ddl_classify(parts[i])), NULL))
-                et = RULES_EVENT_NULL;
-            rules_filter_result fr;
-            if (!(rc = rules_filter_event(&fr, s->rules->filter, refs[0].db, refs[0].table, et,
-                                          text, err)))
-                skip = fr.action == RULES_ACTION_IGNORE;
-        }
-        free(refs);
-        if (skip || rc)
-            continue;
-        dm_buf_reset(&b);
-        if (!(rc = ddl_rename(parts[i], db, route_cb, &rc_ctx, err)) &&
-            !(rc = ddl_print(&b, parts[i], err)))
-            rc = push_sql(out, n_out, b.data, err);
+        if (!rc && !handled)
+            rc = plan_part(out, n_out, s, parts[i], db, text, err);
     }
     for (size_t i = 0; i < np; i++)
         ddl_stmt_destroy(parts[i]);
     free(parts);
-    dm_buf_fini(&b);
     return rc;
 }
 
@@ -1582,7 +1775,7 @@ static int on_query(sync_unit *s, const binlog_event *bev, const evsource_event 
     } else if (op && op->op == SYNC_HANDLE_REPLACE) {
         for (size_t i = 0; !rc && i < op->n; i++)
             rc = push_sql(&sqls, &nsql, op->sqls[i], err);
-    } else if ((rc = plan_ddl(&sqls, &nsql, s, st, db[0] ? db : NULL, text, err))) {
+    } else if ((rc = plan_ddl(&sqls, &nsql, s, st, db[0] ? db : NULL, text, ev, err))) {
         goto done;
     }
     if (rc || !nsql)
@@ -1624,6 +1817,15 @@ static int on_query(sync_unit *s, const binlog_event *bev, const evsource_event 
         if (!checkpoint_progress_sql(&b, s->cp, s->n_workers, &start, NULL))
             dm_mysql_exec(s->ctl, b.data, NULL);
     }
+    if (!rc && s->online_finish) {
+        // The cut-over ran: what was recorded for the ghost is done (after a crash before
+        // this, the replay runs it again in safe mode).
+        const char *sep = strchr(s->online_finish, '\x1f');
+        char *gdb = strndup(s->online_finish, (size_t)(sep - s->online_finish));
+        json_object_del(s->online, s->online_finish);
+        rc = gdb ? online_store(s, gdb, sep + 1, ev, err) : nomem(err);
+        free(gdb);
+    }
     if (!rc)
         rc = exec_ddl(s, "SET SESSION time_zone = '+00:00', sql_mode = "
                          "'NO_AUTO_VALUE_ON_ZERO,ALLOW_INVALID_DATES', NAMES utf8mb4, "
@@ -1643,6 +1845,8 @@ done:
             s->ddl_done = true;
         }
     }
+    free(s->online_finish);
+    s->online_finish = NULL;
     ddl_stmt_destroy(st);
     free_sqls(sqls, nsql);
     dm_buf_fini(&b);
@@ -2020,7 +2224,7 @@ int sync_run(sync_unit *s, dm_err *err)
     clock_gettime(CLOCK_MONOTONIC, &s->last_marker);
     if ((rc = connect_down(&s->ctl, s, err)) || (rc = checkpoint_prepare(s->cp, s->ctl, err)) ||
         (rc = checkpoint_load(&st, s->cp, s->ctl, err)) || (rc = choose_start(s, &st, err)) ||
-        (rc = trk_open(s, st.found ? st.table_info : NULL, err)) ||
+        (rc = online_open(s, err)) || (rc = trk_open(s, st.found ? st.table_info : NULL, err)) ||
         (rc = causality_create(&s->caus, s->n_workers, err)) || (rc = start_workers(s, err)))
         goto done;
     s->saved = st.found ? st.global : s->saved;
@@ -2278,6 +2482,8 @@ void sync_destroy(sync_unit *s)
     }
     rules_set_destroy(s->rules);
     checkpoint_destroy(s->cp);
+    json_decref(s->online);
+    free(s->online_finish);
     pthread_mutex_destroy(&s->mu);
     pthread_cond_destroy(&s->cv);
     free(s);

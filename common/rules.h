@@ -284,6 +284,32 @@ int rules_filter_event(rules_filter_result *out, const rules_filter *f, const ch
                        dm_err *err);
 
 // ---------------------------------------------------------------------------------------
+// Online DDL tables (gh-ost, pt-online-schema-change): the task's shadow-table-rules name the
+// ghost tables a tool builds (`_t_gho`, `_t_new`), its trash-table-rules the ones it drops
+// (`_t_del`, `_t_ghc`, `_t_old`); each rule's one capture group is the real table's name.
+
+typedef enum rules_table_kind {
+    RULES_TABLE_REAL = 0, // an ordinary table
+    RULES_TABLE_GHOST,    // matches a shadow-table rule
+    RULES_TABLE_TRASH,    // matches a trash-table rule
+} rules_table_kind;
+
+typedef struct rules_online rules_online;
+
+// rules_online_create compiles the shadow and trash regexes (anchored, one capture group, as
+// the config loader leaves them). Errors: RULES_ERR_REGEX naming the rule, DM_ERR_NOMEM.
+int rules_online_create(rules_online **out, const char *const *shadow, size_t n_shadow,
+                        const char *const *trash, size_t n_trash, dm_err *err);
+
+// rules_online_destroy frees o. o may be NULL.
+void rules_online_destroy(rules_online *o);
+
+// rules_online_classify tells what table is; for a ghost or trash table the real table's name
+// (the rule's capture group) is copied into real (truncated to size; "" when it does not
+// fit). Shadow rules are tried first. Thread-safe.
+rules_table_kind rules_online_classify(const rules_online *o, const char *table, char *real, size_t size);
+
+// ---------------------------------------------------------------------------------------
 // All rules of one source in a task (the block/allow list, routes and filters its
 // mysql-instances entry references), compiled together. Used by dmctl rules and the
 // appliers. Immutable after creation, shareable across threads like its parts.
@@ -295,6 +321,7 @@ typedef struct rules_set {
     rules_balist *balist;  // never NULL (migrates everything without a block-allow-list)
     rules_router *router;  // never NULL (keeps names without route-rules)
     rules_filter *filter;  // never NULL (does everything without filter-rules)
+    rules_online *online;  // NULL when the task's online-ddl is off
     bool case_sensitive;   // the task's case-sensitive
 } rules_set;
 

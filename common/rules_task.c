@@ -121,6 +121,11 @@ int rules_set_create(rules_set **out, const config_task *task, const char *sourc
     if ((rc = build_balist(s, task, in, err)) || (rc = build_router(s, task, in, err)) ||
         (rc = build_filter(s, task, in, source, err)))
         goto fail;
+    if (task->online_ddl &&
+        (rc = rules_online_create(&s->online, (const char *const *)task->shadow_table_rules,
+                                  task->n_shadow_table_rules, (const char *const *)task->trash_table_rules,
+                                  task->n_trash_table_rules, err)))
+        goto fail;
     *out = s;
     return 0;
 fail:
@@ -135,5 +140,6 @@ void rules_set_destroy(rules_set *s)
     rules_balist_destroy(s->balist);
     rules_router_destroy(s->router);
     rules_filter_destroy(s->filter);
+    rules_online_destroy(s->online);
     free(s);
 }
