@@ -9,6 +9,8 @@
 // request resend disabled: a method such as `purge` must not run twice because a reply was
 // slow, and a long-poll would otherwise be re-sent while the first still waits.
 #include "dm_rpc.h"
+#include "dm_log.h"
+#include "dm_time.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -224,6 +226,77 @@ done:
     return rc;
 }
 
+// close_bounded closes sock, waiting at most CLOSE_WAIT_MS. nng 1.5.2 (Debian 12's) can
+// deadlock in nng_close when a peer's pipe closes at the same moment (nanomsg/nng#1543,
+// #1813; fixed upstream later): a daemon stopping must not hang on it. The close then goes
+// on in its thread and the socket is abandoned; the process is about to exit.
+#define CLOSE_WAIT_MS 3000
+typedef struct closer {
+    nng_socket sock;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    bool done, abandoned;
+} closer;
+
+static void *closer_main(void *p)
+{
+    closer *c = p;
+    nng_close(c->sock);
+    pthread_mutex_lock(&c->mu);
+    c->done = true;
+    bool abandoned = c->abandoned;
+    pthread_cond_signal(&c->cv);
+    pthread_mutex_unlock(&c->mu);
+    if (abandoned) {
+        pthread_mutex_destroy(&c->mu);
+        pthread_cond_destroy(&c->cv);
+        free(c);
+    }
+    return NULL;
+}
+
+// abandoned_closer keeps an abandoned closer reachable (it is not a leak: its thread still
+// owns it and frees it if nng_close ever returns).
+static closer *_Atomic abandoned_closer;
+
+static void close_bounded(nng_socket sock)
+{
+    closer *c = calloc(1, sizeof *c);
+    pthread_t th;
+    if (!c) {
+        nng_close(sock);
+        return;
+    }
+    c->sock = sock;
+    pthread_mutex_init(&c->mu, NULL);
+    pthread_cond_init(&c->cv, NULL);
+    if (pthread_create(&th, NULL, closer_main, c) != 0) {
+        pthread_mutex_destroy(&c->mu);
+        pthread_cond_destroy(&c->cv);
+        free(c);
+        nng_close(sock);
+        return;
+    }
+    struct timespec until = dm_time_deadline_ms(CLOSE_WAIT_MS);
+    pthread_mutex_lock(&c->mu);
+    while (!c->done && pthread_cond_timedwait(&c->cv, &c->mu, &until) == 0)
+        ;
+    bool done = c->done;
+    c->abandoned = !done;
+    pthread_mutex_unlock(&c->mu);
+    if (done) {
+        pthread_join(th, NULL);
+        pthread_mutex_destroy(&c->mu);
+        pthread_cond_destroy(&c->cv);
+        free(c);
+        return;
+    }
+    pthread_detach(th);
+    atomic_store(&abandoned_closer, c);
+    dm_warn("rpc", "closing an nng socket did not finish within %d ms (nng 1.5 close deadlock); abandoning it",
+            CLOSE_WAIT_MS);
+}
+
 void dm_rpc_server_stop(dm_rpc_server *s)
 {
     if (!s)
@@ -231,7 +304,7 @@ void dm_rpc_server_stop(dm_rpc_server *s)
     atomic_store(&s->stopping, true);
     for (unsigned i = 0; i < s->started; i++)
         pthread_join(s->threads[i], NULL);
-    nng_close(s->sock);
+    close_bounded(s->sock);
     free(s->threads);
     free(s);
 }
@@ -271,7 +344,7 @@ void dm_rpc_client_close(dm_rpc_client *c)
 {
     if (!c)
         return;
-    nng_close(c->sock);
+    close_bounded(c->sock);
     free(c);
 }
 
