@@ -1597,7 +1597,7 @@ static int online_part(char ***out, size_t *n_out, bool *handled, sync_unit *s, 
                 refs[0].table, real0, ev->file, ev->pos, json_array_size(list));
     } else {
         // A DDL on the ghost: record it on the real table, once per binlog location.
-        char loc[CHECKPOINT_FILE_MAX + 48];
+        char loc[640]; // file (up to 511 bytes), position and piece
         snprintf(loc, sizeof loc, "%s:%" PRIu64 ":%zu", ev->file, ev->pos, idx);
         size_t i;
         json_t *d;

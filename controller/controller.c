@@ -1014,23 +1014,35 @@ static void task_prechecks(controller *c, const config_task *t, json_t *only, ch
     free(copies);
 }
 
+// task_param reads a request's "sources" into *only and its "task" file into *t; a file that
+// does not load leaves *t NULL and sets *out to the reply naming the problems.
+static int task_param(config_task **t, json_t **only, json_t **out, json_t *p, dm_err *err)
+{
+    const char *yaml = jstr(p, "task");
+    config_diag d;
+    char msg[4096];
+    int rc;
+    *t = NULL;
+    config_diag_init(&d);
+    if (!(rc = str_list(only, p, "sources", err)) &&
+        config_task_from_string(t, yaml, strlen(yaml), "task.yaml", NULL, &d)) {
+        diag_text(msg, sizeof(msg), &d);
+        *out = reply_msg(false, "%s", msg);
+        rc = *out ? 0 : nomem(err);
+    }
+    config_diag_fini(&d);
+    return rc;
+}
+
 // m_check_task runs start-task's prechecks without starting anything (DM's check-task).
 static int m_check_task(json_t **out, controller *c, json_t *p, dm_err *err)
 {
-    const char *yaml = jstr(p, "task");
     json_t *only = NULL;
     config_task *t = NULL;
-    config_diag d;
     char msg[4096] = "", notes[2048] = "";
     int rc;
-    config_diag_init(&d);
-    if ((rc = str_list(&only, p, "sources", err)))
+    if ((rc = task_param(&t, &only, out, p, err)) || !t)
         goto done;
-    if (config_task_from_string(&t, yaml, strlen(yaml), "task.yaml", NULL, &d)) {
-        diag_text(msg, sizeof(msg), &d);
-        *out = reply_msg(false, "%s", msg);
-        goto done;
-    }
     task_prechecks(c, t, only, msg, sizeof msg, notes, sizeof notes);
     if (msg[0])
         *out = reply_msg(false, "%s", msg);
@@ -1041,7 +1053,6 @@ static int m_check_task(json_t **out, controller *c, json_t *p, dm_err *err)
 done:
     json_decref(only);
     config_task_destroy(t);
-    config_diag_fini(&d);
     return rc ? rc : *out ? 0 : nomem(err);
 }
 
@@ -1050,17 +1061,10 @@ static int m_start_task(json_t **out, controller *c, json_t *p, dm_err *err)
     const char *yaml = jstr(p, "task");
     json_t *only = NULL, *list = NULL;
     config_task *t = NULL;
-    config_diag d;
     char msg[4096];
     int rc;
-    config_diag_init(&d);
-    if ((rc = str_list(&only, p, "sources", err)))
+    if ((rc = task_param(&t, &only, out, p, err)) || !t)
         goto done;
-    if (config_task_from_string(&t, yaml, strlen(yaml), "task.yaml", NULL, &d)) {
-        diag_text(msg, sizeof(msg), &d);
-        *out = reply_msg(false, "%s", msg);
-        goto done;
-    }
     bool rm = json_is_true(json_object_get(p, "remove_meta"));
     // Prechecks first, without the lock: they talk to the databases.
     char notes[2048] = "";
@@ -1153,7 +1157,6 @@ done:
     json_decref(only);
     json_decref(list);
     config_task_destroy(t);
-    config_diag_fini(&d);
     return rc;
 }
 

@@ -54,6 +54,23 @@ done:
     return rc;
 }
 
+// task_file_args checks the one task-file argument of a command and its -s list (option
+// index src): on success *text holds the checked file's text and it returns -1; otherwise
+// the exit status, after printing the failure.
+static int task_file_args(char **text, dmctl_strlist *sources, dmctl_ctx *c, const dmctl_args *a, const char *cmd,
+                          size_t src)
+{
+    dm_err err;
+    dm_err_clear(&err);
+    if (a->n_pos != 1)
+        return dmctl_cmd_bad_args(c, cmd, "give exactly one task file");
+    if (dmctl_cmd_sources(sources, c, a, src) != 0)
+        return DMCTL_EXIT_FAIL;
+    if (check_task(text, c, a->pos[0], sources, &err) != 0)
+        return dmctl_print_failure(c, &err);
+    return -1;
+}
+
 int dmctl_cmd_start_task(dmctl_ctx *c, int argc, char **argv)
 {
     static const dmctl_opt opts[] = {{"remove-meta", 0, DMCTL_OPT_BOOL},
@@ -62,23 +79,11 @@ int dmctl_cmd_start_task(dmctl_ctx *c, int argc, char **argv)
     dmctl_strlist sources = {0};
     char *text = NULL;
     json_t *params = NULL;
-    dm_err err;
     int rc = dmctl_cmd_parse(&a, c, opts, 2, argc, argv);
     if (rc >= 0)
         return rc;
-    dm_err_clear(&err);
-    if (a.n_pos != 1) {
-        rc = dmctl_cmd_bad_args(c, argv[0], "give exactly one task file");
+    if ((rc = task_file_args(&text, &sources, c, &a, argv[0], 1)) >= 0)
         goto done;
-    }
-    if (dmctl_cmd_sources(&sources, c, &a, 1) != 0) {
-        rc = DMCTL_EXIT_FAIL;
-        goto done;
-    }
-    if (check_task(&text, c, a.pos[0], &sources, &err) != 0) {
-        rc = dmctl_print_failure(c, &err);
-        goto done;
-    }
     params = json_pack("{s:s,s:o,s:b}", "task", text, "sources", dmctl_json_strlist(&sources),
                        "remove_meta", a.set[0]);
     rc = dmctl_call_print(c, "start-task", params);
@@ -96,15 +101,9 @@ int dmctl_cmd_check_task(dmctl_ctx *c, int argc, char **argv)
     dmctl_args a;
     dmctl_strlist sources = {0};
     char *text = NULL;
-    dm_err err;
     int rc = dmctl_cmd_parse(&a, c, opts, 3, argc, argv);
     if (rc >= 0)
         return rc;
-    dm_err_clear(&err);
-    if (a.n_pos != 1) {
-        rc = dmctl_cmd_bad_args(c, argv[0], "give exactly one task file");
-        goto done;
-    }
     for (int i = 0; i < 2; i++) {
         char *end = NULL;
         if (a.str[i] && (strtol(a.str[i], &end, 10) < 0 || !end || *end || end == a.str[i])) {
@@ -112,14 +111,8 @@ int dmctl_cmd_check_task(dmctl_ctx *c, int argc, char **argv)
             goto done;
         }
     }
-    if (dmctl_cmd_sources(&sources, c, &a, 2) != 0) {
-        rc = DMCTL_EXIT_FAIL;
+    if ((rc = task_file_args(&text, &sources, c, &a, argv[0], 2)) >= 0)
         goto done;
-    }
-    if (check_task(&text, c, a.pos[0], &sources, &err) != 0) {
-        rc = dmctl_print_failure(c, &err);
-        goto done;
-    }
     rc = dmctl_call_print(c, "check-task",
                           json_pack("{s:s,s:o}", "task", text, "sources", dmctl_json_strlist(&sources)));
 done:

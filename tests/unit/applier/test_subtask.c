@@ -19,19 +19,25 @@
 static const char *source_yaml = "source-id: mysql-01\n"
                                  "from:\n  host: 127.0.0.1\n  user: root\n  password: \"\"\n  port: 1\n";
 
-static config_task *task_with_mode(const char *mode)
+// task_text loads a task with the given mode, extra top-level keys and extra instance keys.
+static config_task *task_text(const char *mode, const char *top, const char *inst)
 {
-    char text[1024];
+    char text[2048];
     config_task *t = NULL;
     config_diag d;
     snprintf(text, sizeof(text),
-             "name: t1\ntask-mode: %s\ntarget-database:\n  host: 127.0.0.1\n  port: 1\n  user: root\n"
-             "  password: \"\"\nmysql-instances:\n  - source-id: mysql-01\n",
-             mode);
+             "name: t1\ntask-mode: %s\n%starget-database:\n  host: 127.0.0.1\n  port: 1\n  user: root\n"
+             "  password: \"\"\nmysql-instances:\n  - source-id: mysql-01\n%s",
+             mode, top, inst);
     config_diag_init(&d);
     assert_int_equal(config_task_from_string(&t, text, strlen(text), "task.yaml", NULL, &d), 0);
     config_diag_fini(&d);
     return t;
+}
+
+static config_task *task_with_mode(const char *mode)
+{
+    return task_text(mode, "", "");
 }
 
 static config_source *source(const char *yaml)
@@ -54,22 +60,6 @@ static void test_no_instance(void **state)
     subtask_destroy(NULL);
     config_source_destroy(s);
     config_task_destroy(t);
-}
-
-// task_text loads a task with the given mode, extra top-level keys and extra instance keys.
-static config_task *task_text(const char *mode, const char *top, const char *inst)
-{
-    char text[2048];
-    config_task *t = NULL;
-    config_diag d;
-    snprintf(text, sizeof(text),
-             "name: t1\ntask-mode: %s\n%starget-database:\n  host: 127.0.0.1\n  port: 1\n  user: root\n"
-             "  password: \"\"\nmysql-instances:\n  - source-id: mysql-01\n%s",
-             mode, top, inst);
-    config_diag_init(&d);
-    assert_int_equal(config_task_from_string(&t, text, strlen(text), "task.yaml", NULL, &d), 0);
-    config_diag_fini(&d);
-    return t;
 }
 
 // A feature this build does not run refuses the subtask at create, naming the key, before
