@@ -187,6 +187,19 @@ print:
     return rc;
 }
 
+// task_name_args reads the optional task name (or task file, which stands for its name) of
+// stop/pause/resume-task and query-status, and its -s list (option index src). Returns -1 on
+// success, else the exit status after printing the problem.
+static int task_name_args(char **name, dmctl_strlist *sources, dmctl_ctx *c, const dmctl_args *a, const char *cmd,
+                          size_t src)
+{
+    if (a->n_pos > 1)
+        return dmctl_cmd_bad_args(c, cmd, "give at most one task name or task file");
+    if (dmctl_cmd_sources(sources, c, a, src) != 0 || dmctl_task_name(name, a->n_pos ? a->pos[0] : "") != 0)
+        return DMCTL_EXIT_FAIL;
+    return -1;
+}
+
 int dmctl_cmd_operate_task(dmctl_ctx *c, int argc, char **argv)
 {
     static const dmctl_opt opts[] = {{"source", 's', DMCTL_OPT_LIST}};
@@ -199,14 +212,8 @@ int dmctl_cmd_operate_task(dmctl_ctx *c, int argc, char **argv)
     int rc = dmctl_cmd_parse(&a, c, opts, 1, argc, argv);
     if (rc >= 0)
         return rc;
-    if (a.n_pos > 1) {
-        rc = dmctl_cmd_bad_args(c, argv[0], "give at most one task name or task file");
+    if ((rc = task_name_args(&name, &sources, c, &a, argv[0], 0)) >= 0)
         goto done;
-    }
-    if (dmctl_cmd_sources(&sources, c, &a, 0) != 0 || (a.n_pos == 1 && dmctl_task_name(&name, a.pos[0]) != 0)) {
-        rc = DMCTL_EXIT_FAIL;
-        goto done;
-    }
     if (a.n_pos == 0) {
         if (sources.n != 1) {
             rc = dmctl_cmd_bad_args(c, argv[0], sources.n == 0
@@ -234,14 +241,8 @@ int dmctl_cmd_query_status(dmctl_ctx *c, int argc, char **argv)
     int rc = dmctl_cmd_parse(&a, c, opts, 2, argc, argv);
     if (rc >= 0)
         return rc;
-    if (a.n_pos > 1) {
-        rc = dmctl_cmd_bad_args(c, argv[0], "give at most one task name or task file");
+    if ((rc = task_name_args(&name, &sources, c, &a, argv[0], 1)) >= 0)
         goto done;
-    }
-    if (dmctl_cmd_sources(&sources, c, &a, 1) != 0 || dmctl_task_name(&name, a.n_pos ? a.pos[0] : "") != 0) {
-        rc = DMCTL_EXIT_FAIL;
-        goto done;
-    }
     rc = dmctl_call_print(c, "query-status", json_pack("{s:s,s:o,s:b}", "name", name, "sources",
                                                        dmctl_json_strlist(&sources), "more", a.set[0]));
 done:
