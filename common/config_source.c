@@ -148,10 +148,12 @@ static bool gtid_syntax_ok(const char *flavor, const char *g)
             const char *st = p;
             while (isdigit((unsigned char)*p))
                 p++;
-            if (p == st || (part < 2 && *p++ != '-')) {
+            if (p == st || (part < 2 && *p != '-')) {
                 mariadb_ok = false;
                 break;
             }
+            if (part < 2)
+                p++; // the '-' (never past the terminator)
         }
         while (mariadb_ok && *p == ' ')
             p++;

@@ -675,6 +675,15 @@ static void test_source_checks(void **state)
     assert_int_equal(s->checker.backoff_max_ms, 90000);
     config_source_destroy(s);
     config_diag_fini(&d);
+    // A GTID cut short after a number (found by fuzz_config: the check read past the end).
+    const char *short_gtids[] = {"5", "0-1", "0-", "0-1-2,3"};
+    for (size_t i = 0; i < sizeof(short_gtids) / sizeof(short_gtids[0]); i++) {
+        char text[128];
+        snprintf(text, sizeof text, "source-id: s\nfrom: {host: h}\nrelay-binlog-gtid: \"%s\"\n", short_gtids[i]);
+        assert_int_equal(source_str(&s, text, &d), CONFIG_ERR_INVALID);
+        expect_error(&d, CONFIG_ERR_VALUE, "relay-binlog-gtid", 3);
+        config_diag_fini(&d);
+    }
 }
 
 static void test_encrypted_password(void **state)
